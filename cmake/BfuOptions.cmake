@@ -1,0 +1,26 @@
+# Project options and the two interface targets every bfu target links:
+#   bfu_options  - language level, sanitizers
+#   bfu_warnings - warnings (as errors when bfu is the top-level project)
+option(BFU_WARNINGS_AS_ERRORS "Treat compiler warnings as errors" ${PROJECT_IS_TOP_LEVEL})
+set(BFU_SANITIZERS "" CACHE STRING "Comma-separated sanitizers, e.g. address,undefined or thread")
+option(BFU_BUILD_TESTS "Build the GoogleTest suites" ON)
+option(BFU_BUILD_BENCH "Build the Google Benchmark programs in bench/" ON)
+option(BFU_BUILD_FUZZ "Build libFuzzer targets (needs clang)" OFF)
+
+add_library(bfu_options INTERFACE)
+add_library(bfu::options ALIAS bfu_options)
+target_compile_features(bfu_options INTERFACE cxx_std_20)
+if(BFU_SANITIZERS)
+  target_compile_options(bfu_options INTERFACE -fsanitize=${BFU_SANITIZERS} -fno-omit-frame-pointer
+                                               -fno-sanitize-recover=all)
+  target_link_options(bfu_options INTERFACE -fsanitize=${BFU_SANITIZERS})
+endif()
+
+add_library(bfu_warnings INTERFACE)
+add_library(bfu::warnings ALIAS bfu_warnings)
+target_compile_options(bfu_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                              -Wsign-conversion -Wnon-virtual-dtor
+                                              -Wold-style-cast -Wnull-dereference)
+if(BFU_WARNINGS_AS_ERRORS)
+  target_compile_options(bfu_warnings INTERFACE -Werror)
+endif()

@@ -1,0 +1,34 @@
+# Helpers that keep every target's CMake short and alike.
+#
+# bfu_library(NAME <n> SOURCES ... DEPS ...)  -> target bfu_<n>, alias bfu::<n>,
+#   public headers in include/ of the calling directory.
+function(bfu_library)
+  cmake_parse_arguments(A "" "NAME" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(bfu_${A_NAME} ${A_SOURCES})
+  add_library(bfu::${A_NAME} ALIAS bfu_${A_NAME})
+  target_include_directories(bfu_${A_NAME} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  target_link_libraries(bfu_${A_NAME} PUBLIC bfu::options ${A_DEPS}
+                                      PRIVATE bfu::warnings ${A_PRIVATE_DEPS})
+endfunction()
+
+# bfu_test(NAME <n> LABEL unit|integration|e2e SOURCES ... DEPS ... [TIMEOUT s])
+function(bfu_test)
+  cmake_parse_arguments(A "" "NAME;LABEL;TIMEOUT" "SOURCES;DEPS" ${ARGN})
+  add_executable(${A_NAME} ${A_SOURCES})
+  target_link_libraries(${A_NAME} PRIVATE bfu::options bfu::warnings ${A_DEPS} GTest::gtest
+                                          GTest::gtest_main GTest::gmock)
+  if(NOT A_TIMEOUT)
+    set(A_TIMEOUT 300)
+  endif()
+  add_test(NAME ${A_NAME} COMMAND ${A_NAME} --gtest_color=no)
+  set_tests_properties(${A_NAME} PROPERTIES LABELS ${A_LABEL} TIMEOUT ${A_TIMEOUT}
+                       ENVIRONMENT "BFU_SOURCE_DIR=${PROJECT_SOURCE_DIR};BFU_BINARY_DIR=${PROJECT_BINARY_DIR}")
+endfunction()
+
+# bfu_bench(NAME <n> SOURCES ... DEPS ...)
+function(bfu_bench)
+  cmake_parse_arguments(A "" "NAME" "SOURCES;DEPS" ${ARGN})
+  add_executable(${A_NAME} ${A_SOURCES})
+  target_link_libraries(${A_NAME} PRIVATE bfu::options bfu::warnings ${A_DEPS}
+                                          benchmark::benchmark)
+endfunction()
