@@ -59,7 +59,8 @@ std::string ScaledBody(std::int64_t ore, std::int64_t divisor, int decimals) {
     if (decimals > 0) {
         auto frac = static_cast<std::uint64_t>(units % scale);
         std::string digits = std::to_string(frac);
-        while (digits.size() < static_cast<std::size_t>(decimals)) digits.insert(0, "0");
+        const auto width = static_cast<std::size_t>(decimals);
+        if (digits.size() < width) digits = std::string(width - digits.size(), '0') + digits;
         out += ',';
         out += digits;
     }
@@ -95,8 +96,8 @@ Result<Money> Money::FromKronorChecked(std::int64_t kronor) {
 
 Result<Money> Money::Parse(std::string_view original) {
     std::string_view text = original;
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t' ||
-                             text.front() == '\r' || text.front() == '\n')) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r' ||
+                             text.front() == '\n')) {
         text.remove_prefix(1);
     }
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||

@@ -1,0 +1,3 @@
+#include "bfu/analysis/service.hpp"
+
+int main(int argc, char** argv) { return bfu::analysis::MakeApp().Run(argc, argv); }

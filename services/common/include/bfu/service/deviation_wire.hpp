@@ -1,0 +1,28 @@
+#pragma once
+// The domain core's deviation events and levels in their contract (wire) form, shared by
+// analysis (budget and investment kinds) and forecasting (forecast kind), so both write
+// bfu.deviations alike.
+#include <optional>
+
+#include "bfu/contracts/analysis.hpp"
+#include "bfu/core/clock.hpp"
+#include "bfu/domain/deviation.hpp"
+#include "bfu/domain/org.hpp"
+
+namespace bfu::service {
+
+[[nodiscard]] contracts::OrgLevel ToWire(domain::Level level);
+[[nodiscard]] contracts::DeviationKind ToWire(domain::DeviationKind kind);
+[[nodiscard]] contracts::Severity ToWire(domain::Severity severity);
+[[nodiscard]] contracts::DeviationEventKind ToWire(domain::TransitionType type);
+[[nodiscard]] contracts::Person ToWire(const domain::Manager& manager);
+
+// The event with its responsible manager, the superiors told at once (the reporting lines in
+// force at the end of the event's period), whether it is within the manager's mandate, and
+// the input that triggered it.
+[[nodiscard]] contracts::DeviationEvent ToWire(const domain::DeviationEvent& event,
+                                               const domain::Organisation& org,
+                                               core::TimePoint now,
+                                               std::optional<contracts::Trigger> trigger);
+
+}  // namespace bfu::service

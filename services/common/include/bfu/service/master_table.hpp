@@ -1,0 +1,64 @@
+#pragma once
+// MasterTable: the latest value of every key on a set of compacted master-data topics
+// (bfu.master.org, .accounts, .budget, ...), read from the beginning by every instance, like a
+// global table. The service's state derived from master data is rebuilt from it at start and
+// after every change.
+//
+// Lifecycle: a runtime::Component. Start() subscribes (a private consumer group, so every
+// instance reads everything, never committing) and starts a thread; Ready() turns true once
+// the table has caught up with the high watermarks seen at start; every batch that changed the
+// table calls `on_change` (on the table's thread) with the full snapshot. Stop() joins.
+//
+// Thread-safety: Snapshot() may be called from any thread.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bfu/kafka/config.hpp"
+#include "bfu/runtime/app.hpp"
+
+namespace bfu::service {
+
+// topic -> key -> value (the raw message value; a record with an empty value deletes its key).
+using MasterSnapshot = std::map<std::string, std::map<std::string, std::string>>;
+
+class MasterTable final : public runtime::Component {
+public:
+    using OnChange = std::function<void(const MasterSnapshot&)>;
+
+    MasterTable(kafka::KafkaConfig config, std::vector<std::string> topics, OnChange on_change,
+                runtime::Context& ctx);
+    ~MasterTable() override;
+
+    [[nodiscard]] std::string Name() const override { return "master-table"; }
+    void Start() override;
+    void Stop() override;
+    [[nodiscard]] bool Ready() const override { return caught_up_.load(); }
+
+    // Blocks until caught up or `timeout`; true when caught up.
+    bool WaitCaughtUp(std::chrono::milliseconds timeout);
+    [[nodiscard]] std::shared_ptr<const MasterSnapshot> Snapshot() const;
+
+private:
+    void Run(std::stop_token stop);
+
+    kafka::KafkaConfig config_;
+    std::vector<std::string> topics_;
+    OnChange on_change_;
+    runtime::Context& ctx_;
+    mutable std::mutex mu_;
+    std::condition_variable cv_;
+    std::shared_ptr<const MasterSnapshot> snapshot_;
+    std::atomic<bool> caught_up_{false};
+    std::jthread thread_;
+};
+
+}  // namespace bfu::service

@@ -1,0 +1,45 @@
+#include "bfu/service/kafka_settings.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace bfu::service {
+
+void AddKafkaFields(config::Schema& schema, std::string_view service) {
+    using config::FieldType;
+    schema.Required("kafka.brokers", FieldType::kString,
+                    "Kafka bootstrap servers, host:port[,host:port...]")
+        .String("kafka.topic_prefix", "", "Prepended to every topic name")
+        .String("kafka.group_id", "bfu-" + std::string(service), "Consumer group id")
+        .Int("kafka.instance", 0, "This instance's number; part of the transactional id")
+        .String("kafka.transactional_id", "",
+                "Transactional id; default bfu-<service>-<instance>, stable across restarts")
+        .DurationMs("kafka.startup_timeout", std::chrono::milliseconds(5000),
+                    "How long start-up waits for a broker to answer");
+}
+
+kafka::KafkaConfig KafkaSettings(const config::Config& cfg, std::string_view service,
+                                 std::string_view suffix) {
+    kafka::KafkaConfig k;
+    k.brokers = cfg.GetString("kafka.brokers");
+    const std::string instance = std::to_string(cfg.GetInt("kafka.instance"));
+    k.client_id = "bfu-" + std::string(service) + "-" + instance;
+    k.group_id = cfg.GetString("kafka.group_id");
+    k.transactional_id = cfg.GetString("kafka.transactional_id");
+    if (k.transactional_id.empty()) {
+        k.transactional_id = cfg.GetString("kafka.topic_prefix") + "bfu-" +
+                             std::string(service) + "-" + instance;
+    }
+    if (!suffix.empty()) {
+        k.client_id += "-" + std::string(suffix);
+        k.transactional_id += "-" + std::string(suffix);
+    }
+    k.startup_timeout = cfg.GetDuration("kafka.startup_timeout");
+    return k;
+}
+
+std::string Topic(const config::Config& cfg, std::string_view base) {
+    return cfg.GetString("kafka.topic_prefix") + std::string(base);
+}
+
+}  // namespace bfu::service

@@ -1,0 +1,244 @@
+#include "bfu/ingest/voucher_checker.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "bfu/contracts/envelope.hpp"
+#include "bfu/domain/calendar.hpp"
+
+namespace bfu::ingest {
+
+namespace {
+
+using contracts::RejectReason;
+
+RejectReason Reason(std::string code, std::string field, std::optional<std::int64_t> line,
+                    std::string message) {
+    return RejectReason{std::move(code), std::move(field), line, std::move(message)};
+}
+
+// Identifies one delivery of a payload: the same record read twice has the same id.
+std::string OriginId(const contracts::Origin& o) {
+    switch (o.kind) {
+        case contracts::OriginKind::kKafka:
+            return "kafka:" + o.topic + ":" + std::to_string(o.partition) + ":" +
+                   std::to_string(o.offset);
+        case contracts::OriginKind::kHttp:
+            return "http:" + o.request_id;
+        case contracts::OriginKind::kFile:
+            return "file:" + o.file + ":" + std::to_string(o.file_line);
+    }
+    return {};
+}
+
+std::string LineField(std::size_t i, std::string_view name) {
+    return "/lines/" + std::to_string(i) + "/" + std::string(name);
+}
+
+}  // namespace
+
+void VoucherChecker::SetMaster(std::shared_ptr<const service::MasterData> master) {
+    std::lock_guard lock(mu_);
+    master_ = std::move(master);
+}
+
+std::shared_ptr<const service::MasterData> VoucherChecker::master() const {
+    std::lock_guard lock(mu_);
+    return master_;
+}
+
+CheckResult VoucherChecker::Check(std::string_view payload, const contracts::Origin& origin,
+                                  core::TimePoint now) {
+    CheckResult out;
+    out.rejected.original = contracts::Payload::FromBytes(payload);
+    out.rejected.origin = origin;
+    out.rejected.rejected_at = core::ToRfc3339(now);
+    auto reject = [&](std::vector<RejectReason> reasons) {
+        out.kind = CheckResult::Kind::kRejected;
+        out.rejected.reasons = std::move(reasons);
+        if (!out.voucher_key.empty()) seen_.emplace(out.voucher_key, OriginId(origin));
+        return out;
+    };
+
+    nlohmann::json doc = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
+    if (doc.is_discarded()) {
+        return reject({Reason("schema", "", std::nullopt, "the payload is not valid JSON")});
+    }
+    std::string pointer_prefix;
+    if (doc.is_object() && doc.contains("specversion")) {
+        auto env = contracts::Envelope::FromJson(doc);
+        if (!env.ok()) {
+            return reject({Reason("schema", env.error().field, std::nullopt, env.error().message)});
+        }
+        if (env->type != contracts::Voucher::kType) {
+            return reject({Reason("schema", "/type", std::nullopt,
+                                  "expected an event of type " +
+                                      std::string(contracts::Voucher::kType) + ", got " +
+                                      env->type)});
+        }
+        doc = env->data;
+        pointer_prefix = "/data";
+    }
+    // Source and id are read leniently first, so even a schema failure is keyed and found.
+    if (doc.is_object()) {
+        auto s = doc.find("source");
+        auto id = doc.find("voucherId");
+        if (s != doc.end() && s->is_string()) out.rejected.source = core::SourceId(s->get<std::string>());
+        if (id != doc.end() && id->is_string()) {
+            out.rejected.voucher_id = core::VoucherId(id->get<std::string>());
+        }
+        if (out.rejected.source && out.rejected.voucher_id) {
+            out.voucher_key = contracts::keys::Voucher(out.rejected.source->value(),
+                                                       out.rejected.voucher_id->value());
+        }
+    }
+    if (!out.voucher_key.empty()) {
+        auto it = seen_.find(out.voucher_key);
+        if (it != seen_.end() && it->second != OriginId(origin)) {
+            out.kind = CheckResult::Kind::kDuplicate;
+            return out;
+        }
+    }
+    std::vector<core::Error> errors;
+    auto voucher = contracts::Voucher::FromJson(doc, &errors);
+    if (!voucher.ok()) {
+        std::vector<RejectReason> reasons;
+        if (errors.empty()) errors.push_back(voucher.error());
+        for (const auto& e : errors) {
+            reasons.push_back(Reason("schema", pointer_prefix + e.field, std::nullopt, e.message));
+        }
+        return reject(std::move(reasons));
+    }
+    for (const auto& l : voucher->lines) {
+        out.amount_ore += l.amount_ore > 0 ? l.amount_ore : 0;
+    }
+    auto md = master();
+    if (!md) {
+        // Without master data nothing can be checked; a retry later would pass, but ingest
+        // cannot hold the partition, so the voucher is rejected with a reason that says so and
+        // can be replayed from bfu.ledger.rejected once master data is in place.
+        return reject({Reason("no_master_data", "", std::nullopt,
+                              "no organisation published yet: run `bfu import org FILE` first")});
+    }
+    std::vector<contracts::LedgerLine> lines;
+    auto reasons = Validate(*voucher, *md, lines);
+    if (!reasons.empty()) return reject(std::move(reasons));
+    out.kind = CheckResult::Kind::kAccepted;
+    out.lines = std::move(lines);
+    seen_.emplace(out.voucher_key, OriginId(origin));
+    return out;
+}
+
+std::vector<RejectReason> VoucherChecker::Validate(const contracts::Voucher& v,
+                                                   const service::MasterData& md,
+                                                   std::vector<contracts::LedgerLine>& lines) const {
+    std::vector<RejectReason> reasons;
+    auto date = domain::Date::Parse(v.date);
+    if (!date.ok()) {
+        reasons.push_back(Reason("invalid_date", "/date", std::nullopt, date.error().message));
+        return reasons;
+    }
+    std::int64_t sum = 0;
+    for (const auto& l : v.lines) sum += l.amount_ore;
+    if (sum != 0) {
+        reasons.push_back(Reason("unbalanced", "/lines", std::nullopt,
+                                 "the lines sum to " + core::Money::FromOre(sum).ToString() +
+                                     " kr, not 0"));
+    }
+    const std::int64_t line_count = static_cast<std::int64_t>(v.lines.size());
+    for (std::size_t i = 0; i < v.lines.size(); ++i) {
+        const auto& l = v.lines[i];
+        const auto line_no = static_cast<std::int64_t>(i + 1);
+        domain::Date posting_date = *date;
+        if (l.trans_date) {
+            auto td = domain::Date::Parse(*l.trans_date);
+            if (!td.ok()) {
+                reasons.push_back(Reason("invalid_date", LineField(i, "transDate"), line_no,
+                                         td.error().message));
+                continue;
+            }
+            posting_date = *td;
+        }
+        domain::Period period = domain::Period::Containing(posting_date);
+        if (l.accrual_period) {
+            auto ap = domain::Period::Parse(*l.accrual_period);
+            if (!ap.ok()) {
+                reasons.push_back(Reason("invalid_date", LineField(i, "accrualPeriod"), line_no,
+                                         ap.error().message));
+                continue;
+            }
+            period = *ap;
+        }
+        const std::string& account = l.account.value();
+        const std::string& unit = l.unit.value();
+        auto cls = domain::ClassOfAccount(account);
+        if (!cls.ok()) {
+            reasons.push_back(Reason("unknown_account", LineField(i, "account"), line_no,
+                                     cls.error().message));
+            continue;
+        }
+        bool investment = false;
+        if (!md.accounts.empty()) {
+            auto it = md.accounts.find(account);
+            if (it == md.accounts.end()) {
+                reasons.push_back(Reason("unknown_account", LineField(i, "account"), line_no,
+                                         "account " + account + " is not in the chart of accounts"));
+                continue;
+            }
+            if (!it->second.active) {
+                reasons.push_back(Reason("inactive_account", LineField(i, "account"), line_no,
+                                         "account " + account + " is not active"));
+                continue;
+            }
+            investment = it->second.investment;
+        }
+        if (!md.org.Find(unit)) {
+            reasons.push_back(Reason("unknown_unit", LineField(i, "unit"), line_no,
+                                     "cost centre " + unit + " is not in the organisation"));
+            continue;
+        }
+        if (!rules_.open_years.empty() && rules_.open_years.count(period.year()) == 0) {
+            reasons.push_back(Reason("year_not_open", LineField(i, "transDate"), line_no,
+                                     "fiscal year " + std::to_string(period.year()) +
+                                         " is not open for postings"));
+            continue;
+        }
+        if (rules_.closed_periods.count(period.ToString()) != 0) {
+            reasons.push_back(Reason("period_closed", LineField(i, "transDate"), line_no,
+                                     "period " + period.ToString() + " is closed"));
+            continue;
+        }
+        contracts::LedgerLine out;
+        out.voucher = {v.source, v.voucher_id, v.series, v.date};
+        out.line_no = line_no;
+        out.line_count = line_count;
+        out.unit = l.unit;
+        out.account = l.account;
+        out.account_class = account[0] - '0';
+        auto info = md.chart.Resolve(account, investment);
+        if (info.ok()) {
+            out.account_group = md.chart.groups()[info->group].id;
+            out.is_investment = info->kind == domain::GroupKind::kInvestment;
+            out.is_operating = !out.is_investment &&
+                               info->account_class != domain::AccountClass::kBalanceSheet;
+        } else {
+            // A balance-sheet line passes (the voucher must balance) but is no follow-up outcome.
+            out.account_group = "balansrakning";
+            out.is_operating = false;
+            out.is_investment = false;
+        }
+        out.period = period.ToString();
+        out.fiscal_year = period.year();
+        out.amount_ore = l.amount_ore;
+        out.project = l.project;
+        out.trans_date = l.trans_date;
+        out.text = l.text;
+        out.quantity = l.quantity;
+        out.accrual = l.accrual;
+        out.accrual_period = l.accrual_period;
+        out.dims = l.dims;
+        lines.push_back(std::move(out));
+    }
+    return reasons;
+}
+
+}  // namespace bfu::ingest

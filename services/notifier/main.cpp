@@ -1,0 +1,3 @@
+#include "bfu/notifier/service.hpp"
+
+int main(int argc, char** argv) { return bfu::notifier::MakeApp().Run(argc, argv); }

@@ -1,0 +1,129 @@
+#pragma once
+// Master data on compacted topics: organisation units (bfu.master.org), accounts
+// (bfu.master.accounts), budgets (bfu.master.budget) and goals (bfu.master.goals).
+// Schemas: schemas/json/org-unit, account, budget, goal .schema.json. Members and functions
+// follow the pattern described in ledger.hpp.
+#include <array>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bfu/contracts/common.hpp"
+#include "bfu/contracts/topics.hpp"
+#include "bfu/core/error.hpp"
+#include "bfu/core/result.hpp"
+#include "bfu/core/strong_id.hpp"
+
+namespace bfu::contracts {
+
+struct OrgUnit {
+    static constexpr std::string_view kType = "se.bfu.master.org.v1";
+    static constexpr int kSchemaVersion = 1;
+    static constexpr std::string_view kTopic = topics::kMasterOrg;
+
+    core::UnitId id;
+    std::optional<core::UnitId> parent;  // absent only for the root (KF)
+    OrgLevel level = OrgLevel::kEnhet;
+    std::string name;
+    Person manager;
+    std::int64_t mandate_ore = 0;          // >= 0
+    std::vector<core::UnitId> reports_to;  // extra reporting lines beside the parent
+    std::string valid_from;                // YYYY-MM-DD
+    std::optional<std::string> valid_to;
+
+    [[nodiscard]] nlohmann::json ToJson() const;
+    [[nodiscard]] static core::Result<OrgUnit> FromJson(
+        const nlohmann::json& j, std::vector<core::Error>* all_errors = nullptr);
+    [[nodiscard]] std::string Key() const { return id.value(); }
+    bool operator==(const OrgUnit&) const = default;
+};
+
+struct Account {
+    static constexpr std::string_view kType = "se.bfu.master.account.v1";
+    static constexpr int kSchemaVersion = 1;
+    static constexpr std::string_view kTopic = topics::kMasterAccounts;
+
+    core::AccountNo number;  // 4-6 digits
+    std::string name;
+    int account_class = 0;  // 0-9 (wire name "class")
+    std::string group;
+    bool active = true;
+    bool investment = false;
+
+    [[nodiscard]] nlohmann::json ToJson() const;
+    [[nodiscard]] static core::Result<Account> FromJson(
+        const nlohmann::json& j, std::vector<core::Error>* all_errors = nullptr);
+    [[nodiscard]] std::string Key() const { return number.value(); }
+    bool operator==(const Account&) const = default;
+};
+
+enum class BudgetKind { kOperating, kInvestment };
+BFU_CONTRACTS_ENUM_NAMES(BudgetKind, "operating", "investment");
+enum class ProfileKind { kEven, kPersonnel, kHeating, kExplicit };
+BFU_CONTRACTS_ENUM_NAMES(ProfileKind, "even", "personnel", "heating", "explicit");
+
+struct BudgetProfile {
+    ProfileKind kind = ProfileKind::kEven;
+    std::array<std::int64_t, 12> months{};  // öre per month; the domain checks sum == annual
+
+    bool operator==(const BudgetProfile&) const = default;
+};
+
+struct BudgetRevision {
+    std::int64_t no = 0;  // 0 = as first decided
+    std::string ref;      // "§ 45/2026"
+    std::string date;     // YYYY-MM-DD
+
+    bool operator==(const BudgetRevision&) const = default;
+};
+
+struct Budget {
+    static constexpr std::string_view kType = "se.bfu.master.budget.v1";
+    static constexpr int kSchemaVersion = 1;
+    static constexpr std::string_view kTopic = topics::kMasterBudget;
+
+    core::UnitId unit;
+    std::string account_group;
+    int year = 0;
+    BudgetKind kind = BudgetKind::kOperating;
+    std::int64_t annual_ore = 0;
+    BudgetProfile profile;
+    BudgetRevision revision;
+
+    [[nodiscard]] nlohmann::json ToJson() const;
+    [[nodiscard]] static core::Result<Budget> FromJson(
+        const nlohmann::json& j, std::vector<core::Error>* all_errors = nullptr);
+    [[nodiscard]] std::string Key() const {
+        return keys::Budget(year, unit.value(), account_group);
+    }
+    bool operator==(const Budget&) const = default;
+};
+
+enum class GoalDirection { kHigherIsBetter, kLowerIsBetter };
+BFU_CONTRACTS_ENUM_NAMES(GoalDirection, "higherIsBetter", "lowerIsBetter");
+
+struct Goal {
+    static constexpr std::string_view kType = "se.bfu.master.goal.v1";
+    static constexpr int kSchemaVersion = 1;
+    static constexpr std::string_view kTopic = topics::kMasterGoals;
+
+    std::string id;
+    core::UnitId unit;
+    int year = 0;
+    std::string name;
+    std::optional<std::string> description;
+    double target = 0;
+    GoalDirection direction = GoalDirection::kHigherIsBetter;
+    std::string measure_unit;  // "%", "st", "dagar" ...
+
+    [[nodiscard]] nlohmann::json ToJson() const;
+    [[nodiscard]] static core::Result<Goal> FromJson(
+        const nlohmann::json& j, std::vector<core::Error>* all_errors = nullptr);
+    [[nodiscard]] std::string Key() const { return id; }
+    bool operator==(const Goal&) const = default;
+};
+
+}  // namespace bfu::contracts

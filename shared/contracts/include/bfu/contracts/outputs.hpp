@@ -1,0 +1,132 @@
+#pragma once
+// Outputs to people and the timetable: alerts (bfu.alerts), published reports (bfu.reports),
+// calendar events (bfu.calendar) and dead letters (bfu.dlq). Schemas: schemas/json/alert,
+// report-published, calendar-event, dead-letter .schema.json. Pattern as in ledger.hpp.
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bfu/contracts/common.hpp"
+#include "bfu/contracts/topics.hpp"
+#include "bfu/core/error.hpp"
+#include "bfu/core/result.hpp"
+#include "bfu/core/strong_id.hpp"
+
+namespace bfu::contracts {
+
+enum class AlertChannel { kEmail, kWebhook, kZmq };
+BFU_CONTRACTS_ENUM_NAMES(AlertChannel, "email", "webhook", "zmq");
+enum class AlertStatus { kSent, kDelivered, kFailed };
+BFU_CONTRACTS_ENUM_NAMES(AlertStatus, "sent", "delivered", "failed");
+
+struct Alert {
+    static constexpr std::string_view kType = "se.bfu.alert.v1";
+    static constexpr int kSchemaVersion = 1;
+    static constexpr std::string_view kTopic = topics::kAlerts;
+
+    std::string alert_id;
+    core::DeviationId deviation_id;
+    core::UnitId unit;
+    Person recipient;
+    AlertChannel channel = AlertChannel::kEmail;
+    std::optional<std::string> subject;
+    std::string sent_at;  // RFC 3339
+    AlertStatus status = AlertStatus::kSent;
+    std::int64_t attempt = 1;           // >= 1
+    std::int64_t escalation_level = 0;  // 0 = first superior
+    std::optional<std::string> error;
+
+    [[nodiscard]] nlohmann::json ToJson() const;
+    [[nodiscard]] static core::Result<Alert> FromJson(
+        const nlohmann::json& j, std::vector<core::Error>* all_errors = nullptr);
+    [[nodiscard]] std::string Key() const { return alert_id; }
+    bool operator==(const Alert&) const = default;
+};
+
+enum class ReportKind { kTertial, kDelar, kArsredovisning, kSectorSummary, kDialogue };
+BFU_CONTRACTS_ENUM_NAMES(ReportKind, "tertial", "delar", "arsredovisning", "sector_summary",
+                         "dialogue");
+enum class FileFormat { kHtml, kXlsx, kJson, kMarkdown };
+BFU_CONTRACTS_ENUM_NAMES(FileFormat, "html", "xlsx", "json", "markdown");
+
+struct ReportFile {
+    FileFormat format = FileFormat::kHtml;
+    std::string path;
+    std::optional<std::string> sha256;  // 64 lower-case hex digits
+
+    bool operator==(const ReportFile&) const = default;
+};
+
+struct ReportPublished {
+    static constexpr std::string_view kType = "se.bfu.report.published.v1";
+    static constexpr int kSchemaVersion = 1;
+    static constexpr std::string_view kTopic = topics::kReports;
+
+    std::string report_id;
+    ReportKind kind = ReportKind::kTertial;
+    core::UnitId scope;  // unit at the top of the report
+    int year = 0;
+    std::string period;             // YYYYMM, last month covered
+    std::string as_of;              // RFC 3339 cut-off
+    std::vector<ReportFile> files;  // at least one
+
+    [[nodiscard]] nlohmann::json ToJson() const;
+    [[nodiscard]] static core::Result<ReportPublished> FromJson(
+        const nlohmann::json& j, std::vector<core::Error>* all_errors = nullptr);
+    [[nodiscard]] std::string Key() const { return report_id; }
+    bool operator==(const ReportPublished&) const = default;
+};
+
+enum class CalendarKind { kPeriodClosed, kForecastRound, kReportDeadline, kDialogue, kBokslutsdag };
+BFU_CONTRACTS_ENUM_NAMES(CalendarKind, "period_closed", "forecast_round", "report_deadline",
+                         "dialogue", "bokslutsdag");
+
+struct CalendarEvent {
+    static constexpr std::string_view kType = "se.bfu.calendar.v1";
+    static constexpr int kSchemaVersion = 1;
+    static constexpr std::string_view kTopic = topics::kCalendar;
+
+    std::string date;  // YYYY-MM-DD
+    CalendarKind kind = CalendarKind::kPeriodClosed;
+    int year = 0;
+    std::string ref;  // e.g. "202604", "round-2", "tertial"
+    std::optional<std::string> period;
+    std::optional<int> round;
+    std::optional<std::string> title;
+
+    [[nodiscard]] nlohmann::json ToJson() const;
+    [[nodiscard]] static core::Result<CalendarEvent> FromJson(
+        const nlohmann::json& j, std::vector<core::Error>* all_errors = nullptr);
+    [[nodiscard]] std::string Key() const { return date; }
+    bool operator==(const CalendarEvent&) const = default;
+};
+
+// A poison message a consumer gave up on, with the reason (core::Error's code/field/message).
+struct DeadLetter {
+    static constexpr std::string_view kType = "se.bfu.dlq.record.v1";
+    static constexpr int kSchemaVersion = 1;
+    static constexpr std::string_view kTopic = topics::kDeadLetter;
+
+    std::string topic;
+    std::int32_t partition = 0;
+    std::int64_t offset = 0;
+    std::optional<std::string> key;  // the original key, if any
+    Payload value;                   // the original value, verbatim
+    std::string error_code;          // e.g. "invalid_argument"
+    std::optional<std::string> field;
+    std::string message;
+    std::string consumer;   // consumer group or service
+    std::string failed_at;  // RFC 3339
+
+    [[nodiscard]] nlohmann::json ToJson() const;
+    [[nodiscard]] static core::Result<DeadLetter> FromJson(
+        const nlohmann::json& j, std::vector<core::Error>* all_errors = nullptr);
+    // The original key, so the DLQ keeps the original's partitioning; "" when there was none.
+    [[nodiscard]] std::string Key() const { return key.value_or(std::string{}); }
+    bool operator==(const DeadLetter&) const = default;
+};
+
+}  // namespace bfu::contracts

@@ -1,0 +1,71 @@
+#pragma once
+// Topic names and key builders. The same list is in schemas/topics.tsv (read by ops/stack to
+// create the topics) and in schemas/asyncapi.yaml (the contract); a unit test checks that the
+// three agree.
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace bfu::contracts::topics {
+
+inline constexpr std::string_view kErpVouchers = "bfu.erp.vouchers";
+inline constexpr std::string_view kLedgerLines = "bfu.ledger.lines";
+inline constexpr std::string_view kLedgerRejected = "bfu.ledger.rejected";
+inline constexpr std::string_view kMasterOrg = "bfu.master.org";
+inline constexpr std::string_view kMasterAccounts = "bfu.master.accounts";
+inline constexpr std::string_view kMasterBudget = "bfu.master.budget";
+inline constexpr std::string_view kMasterGoals = "bfu.master.goals";
+inline constexpr std::string_view kOpsHr = "bfu.ops.hr";
+inline constexpr std::string_view kOpsGoalOutcomes = "bfu.ops.goal-outcomes";
+inline constexpr std::string_view kUnitAggregates = "bfu.unit.aggregates";
+inline constexpr std::string_view kForecasts = "bfu.forecasts";
+inline constexpr std::string_view kForecastSubmissions = "bfu.forecast.submissions";
+inline constexpr std::string_view kDeviations = "bfu.deviations";
+inline constexpr std::string_view kAlerts = "bfu.alerts";
+inline constexpr std::string_view kReports = "bfu.reports";
+inline constexpr std::string_view kCalendar = "bfu.calendar";
+inline constexpr std::string_view kDeadLetter = "bfu.dlq";
+
+// One row of schemas/topics.tsv.
+struct TopicSpec {
+    std::string_view name;
+    int partitions;
+    std::string_view cleanup_policy;  // "compact" or "delete"
+    std::string_view key;
+    std::string_view owner;
+};
+
+inline constexpr std::array<TopicSpec, 17> kAll = {{
+    {kErpVouchers, 6, "delete", "source:voucherId", "erp connectors, bfu import"},
+    {kLedgerLines, 6, "delete", "unit id", "ingest"},
+    {kLedgerRejected, 6, "delete", "source:voucherId", "ingest"},
+    {kMasterOrg, 3, "compact", "unit id", "ingest"},
+    {kMasterAccounts, 3, "compact", "account number", "ingest"},
+    {kMasterBudget, 3, "compact", "year:unit:accountGroup", "ingest"},
+    {kMasterGoals, 3, "compact", "goal id", "ingest"},
+    {kOpsHr, 3, "delete", "unit id", "ingest"},
+    {kOpsGoalOutcomes, 3, "delete", "unit id", "ingest"},
+    {kUnitAggregates, 6, "compact", "year:unit", "analysis"},
+    {kForecasts, 3, "delete", "year:unit:round", "forecasting"},
+    {kForecastSubmissions, 3, "delete", "year:unit:round", "forecasting"},
+    {kDeviations, 6, "delete", "deviation id", "analysis"},
+    {kAlerts, 3, "delete", "alert id", "notifier"},
+    {kReports, 3, "delete", "report id", "reporting"},
+    {kCalendar, 1, "delete", "date", "timetable"},
+    {kDeadLetter, 3, "delete", "original key", "every consumer"},
+}};
+
+}  // namespace bfu::contracts::topics
+
+namespace bfu::contracts::keys {
+
+// "source:voucherId" for bfu.erp.vouchers and bfu.ledger.rejected.
+[[nodiscard]] std::string Voucher(std::string_view source, std::string_view voucher_id);
+// "year:unit" for bfu.unit.aggregates.
+[[nodiscard]] std::string YearUnit(int year, std::string_view unit);
+// "year:unit:round" for bfu.forecasts and bfu.forecast.submissions.
+[[nodiscard]] std::string YearUnitRound(int year, std::string_view unit, int round);
+// "year:unit:accountGroup" for bfu.master.budget.
+[[nodiscard]] std::string Budget(int year, std::string_view unit, std::string_view account_group);
+
+}  // namespace bfu::contracts::keys

@@ -1,0 +1,102 @@
+// Broker compatibility 2: the idempotent producer. N records go in; the broker holds exactly N,
+// each partition in produce order; librdkafka reports idempotence on and a producer id.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "bfu/kafka/producer.hpp"
+#include "kafka_test_util.hpp"
+
+namespace bfu::kafka {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(KafkaIdempotentProducer, BrokerHoldsExactlyNInOrderAndProducerHasAnId) {
+    BFU_ASSERT_STACK_VALUE(brokers, "BFU_KAFKA_BROKERS");
+    const std::string prefix = bfu::testing::UniquePrefix();
+    const std::string topic = prefix + "idem";
+    constexpr std::int32_t kPartitions = 3;
+    testing::Topics topics(brokers, {{topic, kPartitions, 1, {}}});
+    ASSERT_EQ(topics.Error(), "");
+
+    KafkaConfig config = testing::BaseConfig(brokers, prefix);
+    config.properties["statistics.interval.ms"] = "100";
+    auto created = Producer::Create(config);
+    ASSERT_TRUE(created.ok()) << created.error().ToString();
+    Producer& producer = *created.value();
+    EXPECT_EQ(producer.ConfigValue("enable.idempotence"), "true");
+    const std::string acks = producer.ConfigValue("acks");
+    EXPECT_TRUE(acks == "-1" || acks == "all") << acks;
+
+    // Keys k0..k6: each key lands on one partition, so per key the sequence must come back
+    // in order; values are "<key>:<sequence within the key>".
+    constexpr int kN = 700;
+    constexpr int kKeys = 7;
+    for (int i = 0; i < kN; ++i) {
+        const std::string key = "k" + std::to_string(i % kKeys);
+        ASSERT_TRUE(producer
+                        .Produce(topic, key, key + ":" + std::to_string(i / kKeys),
+                                 {{"seq", std::to_string(i)}})
+                        .ok());
+    }
+    const core::Status flushed = producer.Flush(30s);
+    ASSERT_TRUE(flushed.ok()) << flushed.error().ToString();
+    const DeliveryStats stats = producer.Stats();
+    EXPECT_EQ(stats.enqueued, static_cast<std::uint64_t>(kN));
+    EXPECT_EQ(stats.delivered, static_cast<std::uint64_t>(kN));
+    EXPECT_EQ(stats.failed, 0U);
+    EXPECT_TRUE(producer.FatalError().ok());
+
+    // The idempotent producer state as librdkafka reports it: a producer id was assigned.
+    nlohmann::json eos;
+    ASSERT_TRUE(testing::PollUntil([&] {
+        producer.Poll(50ms);
+        const std::string s = producer.LatestStatistics();
+        if (s.empty()) {
+            return false;
+        }
+        const auto j = nlohmann::json::parse(s, nullptr, false);
+        if (j.is_discarded() || !j.contains("eos")) {
+            return false;
+        }
+        eos = j["eos"];
+        return eos.value("idemp_state", "") == "Assigned";
+    })) << "statistics never showed an assigned idempotent producer id: "
+        << eos.dump();
+    EXPECT_GE(eos.value("producer_id", std::int64_t{-1}), 0) << eos.dump();
+    EXPECT_GE(eos.value("producer_epoch", -1), 0) << eos.dump();
+
+    // The broker holds exactly N.
+    EXPECT_EQ(topics.RecordCount(topic, kPartitions), kN);
+
+    const auto read = testing::ReadAtLeast(brokers, topic, kN);
+    ASSERT_EQ(read.size(), static_cast<std::size_t>(kN));
+    std::map<std::string, int> next_seq;               // per key
+    std::map<std::int32_t, std::int64_t> last_offset;  // per partition
+    std::map<std::string, std::int32_t> partition_of;  // per key
+    std::set<std::string> seqs;
+    for (const auto& m : read) {
+        const auto colon = m.value.find(':');
+        ASSERT_NE(colon, std::string::npos);
+        EXPECT_EQ(m.value.substr(0, colon), m.key);
+        EXPECT_EQ(std::stoi(m.value.substr(colon + 1)), next_seq[m.key]++)
+            << "out of order or duplicate for key " << m.key;
+        auto [it, fresh] = partition_of.emplace(m.key, m.partition);
+        EXPECT_EQ(it->second, m.partition) << "key " << m.key << " moved partitions";
+        if (last_offset.count(m.partition) != 0) {
+            EXPECT_EQ(m.offset, last_offset[m.partition] + 1) << "gap or repeat in partition";
+        }
+        last_offset[m.partition] = m.offset;
+        EXPECT_TRUE(seqs.insert(FindHeader(m.headers, "seq").value_or("?")).second);
+    }
+    EXPECT_EQ(seqs.size(), static_cast<std::size_t>(kN));
+    for (const auto& [key, n] : next_seq) {
+        EXPECT_EQ(n, kN / kKeys) << key;
+    }
+}
+
+}  // namespace
+}  // namespace bfu::kafka

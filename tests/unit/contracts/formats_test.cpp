@@ -1,0 +1,109 @@
+// The hand-written format checks and the exact amount parser.
+#include "bfu/contracts/formats.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+
+namespace bfu::contracts {
+namespace {
+
+TEST(ContractsFormats, AmountParsesExactlyToOre) {
+    EXPECT_EQ(ParseAmountOre("0"), 0);
+    EXPECT_EQ(ParseAmountOre("-1234.50"), -123450);
+    EXPECT_EQ(ParseAmountOre("-1234.5"), -123450);
+    EXPECT_EQ(ParseAmountOre("0.01"), 1);
+    EXPECT_EQ(ParseAmountOre("-0.05"), -5);
+    EXPECT_EQ(ParseAmountOre("999999999999999.99"), 99999999999999999);
+    for (const char* bad : {"", "-", "1.", ".5", "1.234", "1 234,50", "1,5", "+5", "1e3", " 1",
+                            "1 ", "--1", "0x10", "1234567890123456", "1.2.3", "NaN"}) {
+        EXPECT_FALSE(ParseAmountOre(bad).has_value()) << bad;
+    }
+}
+
+TEST(ContractsFormats, AmountFormatsCanonically) {
+    EXPECT_EQ(FormatAmountOre(-123450), "-1234.50");
+    EXPECT_EQ(FormatAmountOre(5), "0.05");
+    EXPECT_EQ(FormatAmountOre(-5), "-0.05");
+    EXPECT_EQ(FormatAmountOre(0), "0.00");
+    EXPECT_EQ(FormatAmountOre(std::numeric_limits<std::int64_t>::min()), "-92233720368547758.08");
+}
+
+TEST(ContractsFormats, Dates) {
+    EXPECT_TRUE(IsDate("2026-03-31"));
+    EXPECT_TRUE(IsDate("2026-02-29"));  // as the schema's "date" format (no leap-year rule)
+    EXPECT_FALSE(IsDate("2026-02-30"));
+    EXPECT_FALSE(IsDate("2026-04-31"));
+    EXPECT_FALSE(IsDate("2026-13-01"));
+    EXPECT_FALSE(IsDate("2026-00-10"));
+    EXPECT_FALSE(IsDate("2026-1-01"));
+    EXPECT_FALSE(IsDate("20260101"));
+}
+
+TEST(ContractsFormats, DateTimes) {
+    EXPECT_TRUE(IsDateTime("2026-03-31T12:00:00Z"));
+    EXPECT_TRUE(IsDateTime("2026-03-31T12:00:00.123Z"));
+    EXPECT_TRUE(IsDateTime("2026-03-31T23:59:60+01:00"));
+    EXPECT_TRUE(IsDateTime("2026-03-31T12:00:00.123456789-05:30"));
+    EXPECT_FALSE(IsDateTime("2026-03-31T12:00:00"));
+    EXPECT_FALSE(IsDateTime("2026-03-31 12:00:00Z"));
+    EXPECT_FALSE(IsDateTime("2026-03-31t12:00:00Z"));
+    EXPECT_FALSE(IsDateTime("2026-03-31T24:00:00Z"));
+    EXPECT_FALSE(IsDateTime("2026-03-31T12:00:00.Z"));
+    EXPECT_FALSE(IsDateTime("2026-03-31T12:00:00.1234567890Z"));
+    EXPECT_FALSE(IsDateTime("2026-03-31T12:00:00+0100"));
+}
+
+TEST(ContractsFormats, PeriodsIdsAccounts) {
+    EXPECT_TRUE(IsPeriod("202601"));
+    EXPECT_TRUE(IsPeriod("202612"));
+    EXPECT_FALSE(IsPeriod("202613"));
+    EXPECT_FALSE(IsPeriod("202600"));
+    EXPECT_FALSE(IsPeriod("2026-01"));
+    EXPECT_TRUE(IsId("HT-NORR"));
+    EXPECT_TRUE(IsId("dev-2026.1_a"));
+    EXPECT_FALSE(IsId("-x"));
+    EXPECT_FALSE(IsId("a:b"));
+    EXPECT_FALSE(IsId(""));
+    EXPECT_TRUE(IsAccountNo("5011"));
+    EXPECT_TRUE(IsAccountNo("121900"));
+    EXPECT_FALSE(IsAccountNo("501"));
+    EXPECT_FALSE(IsAccountNo("1219000"));
+}
+
+TEST(ContractsFormats, DecisionRefsAndEnvelopeAttributes) {
+    EXPECT_TRUE(IsDecisionRef("\xC2\xA7 45/2026"));
+    EXPECT_TRUE(IsDecisionRef("KF \xC2\xA7 7/2021"));
+    EXPECT_FALSE(IsDecisionRef("KF 7/2021"));
+    EXPECT_FALSE(IsDecisionRef("\xC2\xA7 45/26"));
+    EXPECT_FALSE(IsDecisionRef("\xC2\xA7 /2026"));
+    EXPECT_TRUE(IsEventType("se.bfu.ledger.line.v1"));
+    EXPECT_TRUE(IsEventType("se.bfu.ops.goal-outcome.v12"));
+    EXPECT_FALSE(IsEventType("se.bfu.v1"));
+    EXPECT_FALSE(IsEventType("se.bfu.ledger.line.v0"));
+    EXPECT_FALSE(IsEventType("se.bfu.Ledger.v1"));
+    EXPECT_TRUE(IsEventSource("bfu/ingest"));
+    EXPECT_TRUE(IsEventSource("erp"));
+    EXPECT_FALSE(IsEventSource("bfu//ingest"));
+    EXPECT_FALSE(IsEventSource("/bfu"));
+    EXPECT_TRUE(IsEmail("a.b@kommun.example"));
+    EXPECT_FALSE(IsEmail("a@b@c"));
+    EXPECT_FALSE(IsEmail("a b@c"));
+}
+
+TEST(ContractsFormats, Utf8AndBase64) {
+    EXPECT_TRUE(IsValidUtf8("Hemtj\xC3\xA4nst"));
+    EXPECT_FALSE(IsValidUtf8("\xC3"));
+    EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // overlong
+    EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
+    EXPECT_EQ(Base64Encode("Man"), "TWFu");
+    EXPECT_EQ(Base64Encode("Ma"), "TWE=");
+    EXPECT_EQ(Base64Encode("M"), "TQ==");
+    EXPECT_EQ(Base64Decode("TWE=").value(), "Ma");
+    EXPECT_FALSE(Base64Decode("TWE").has_value());
+    EXPECT_FALSE(Base64Decode("T=E=").has_value());
+}
+
+}  // namespace
+}  // namespace bfu::contracts

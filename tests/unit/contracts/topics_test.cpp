@@ -1,0 +1,128 @@
+// schemas/topics.tsv (read by ops/stack), schemas/asyncapi.yaml (the contract) and the C++
+// constants must name the same topics with the same keys and owners.
+#include "bfu/contracts/topics.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bfu/contracts/registry.hpp"
+#include "test_support.hpp"
+
+namespace bfu::contracts {
+namespace {
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+    std::vector<std::string> out;
+    std::string field;
+    std::istringstream in(line);
+    while (std::getline(in, field, '\t')) out.push_back(field);
+    return out;
+}
+
+std::string Trim(std::string s) {
+    const auto first = s.find_first_not_of(" \t\"'");
+    const auto last = s.find_last_not_of(" \t\"'\r");
+    return first == std::string::npos ? std::string{} : s.substr(first, last - first + 1);
+}
+
+struct AsyncApiChannel {
+    std::string key;
+    std::string owner;
+};
+
+// A line-oriented reading of the channels in asyncapi.yaml: each channel block has an
+// `address:`, an `x-key:` and an `x-owner:` line (the document keeps that layout on purpose).
+std::map<std::string, AsyncApiChannel> ReadAsyncApiChannels() {
+    std::istringstream in(test::ReadText(test::SchemasDir() / "asyncapi.yaml"));
+    std::map<std::string, AsyncApiChannel> channels;
+    std::string line;
+    std::string current;
+    bool in_channels = false;
+    while (std::getline(in, line)) {
+        if (line.rfind("channels:", 0) == 0) {
+            in_channels = true;
+            continue;
+        }
+        if (!line.empty() && line[0] != ' ' && line[0] != '#') in_channels = false;
+        if (!in_channels) continue;
+        const auto colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        const std::string name = Trim(line.substr(0, colon));
+        const std::string value = Trim(line.substr(colon + 1));
+        if (name == "address") {
+            current = value;
+            channels[current] = {};
+        } else if (name == "x-key" && !current.empty()) {
+            channels[current].key = value;
+        } else if (name == "x-owner" && !current.empty()) {
+            channels[current].owner = value;
+        }
+    }
+    return channels;
+}
+
+TEST(ContractsTopics, TsvMatchesTheConstants) {
+    std::istringstream in(test::ReadText(test::SchemasDir() / "topics.tsv"));
+    std::string line;
+    ASSERT_TRUE(std::getline(in, line));
+    EXPECT_EQ(SplitTabs(line),
+              (std::vector<std::string>{"name", "partitions", "cleanup.policy", "key", "owner"}));
+    std::vector<std::vector<std::string>> rows;
+    while (std::getline(in, line)) {
+        if (!line.empty()) rows.push_back(SplitTabs(line));
+    }
+    ASSERT_EQ(rows.size(), topics::kAll.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const auto& spec = topics::kAll[i];
+        SCOPED_TRACE(std::string(spec.name));
+        ASSERT_EQ(rows[i].size(), 5U);
+        EXPECT_EQ(rows[i][0], spec.name);
+        EXPECT_EQ(rows[i][1], std::to_string(spec.partitions));
+        EXPECT_EQ(rows[i][2], spec.cleanup_policy);
+        EXPECT_EQ(rows[i][3], spec.key);
+        EXPECT_EQ(rows[i][4], spec.owner);
+    }
+}
+
+TEST(ContractsTopics, AsyncApiChannelsMatchTheConstants) {
+    const auto channels = ReadAsyncApiChannels();
+    ASSERT_EQ(channels.size(), topics::kAll.size());
+    for (const auto& spec : topics::kAll) {
+        SCOPED_TRACE(std::string(spec.name));
+        const auto it = channels.find(std::string(spec.name));
+        ASSERT_NE(it, channels.end()) << "no channel with this address in asyncapi.yaml";
+        EXPECT_EQ(it->second.key, spec.key);
+        EXPECT_EQ(it->second.owner, spec.owner);
+    }
+}
+
+TEST(ContractsTopics, EveryMessageHasAKnownTopicAndEveryTopicAMessage) {
+    std::set<std::string_view> names;
+    for (const auto& spec : topics::kAll) names.insert(spec.name);
+    EXPECT_EQ(names.size(), topics::kAll.size()) << "duplicate topic names";
+    std::set<std::string_view> used;
+    for (const auto& m : AllMessages()) {
+        EXPECT_TRUE(names.count(m.topic) == 1) << m.name << " -> " << m.topic;
+        used.insert(m.topic);
+    }
+    EXPECT_EQ(used, names);
+}
+
+TEST(ContractsTopics, AsyncApiReferencesEveryMessageSchema) {
+    const std::string doc = test::ReadText(test::SchemasDir() / "asyncapi.yaml");
+    for (const auto& m : AllMessages()) {
+        const std::string ref = "./json/" + std::string(m.name) + ".schema.json";
+        EXPECT_NE(doc.find(ref), std::string::npos) << "asyncapi.yaml does not reference " << ref;
+        EXPECT_NE(doc.find(std::string(m.type)), std::string::npos)
+            << "asyncapi.yaml does not name the type " << m.type;
+    }
+    EXPECT_NE(doc.find("asyncapi: 3.0.0"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bfu::contracts

@@ -1,0 +1,149 @@
+#include "bfu/domain/escalation.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "test_org.hpp"
+
+namespace bfu::domain {
+namespace {
+
+using core::Money;
+using std::chrono::hours;
+using testing::BuildSmall;
+using testing::U;
+
+const core::TimePoint kOpened = core::FromUnixMillis(1'777'000'000'000);  // May 2026
+
+struct Case {
+    Organisation org = BuildSmall();
+    EscalationPolicy policy{hours(72)};
+
+    DeviationForEscalation Dev(const std::string& unit, std::optional<std::int64_t> kr) {
+        DeviationForEscalation d;
+        d.id = core::DeviationId("budget:2026:" + unit);
+        d.unit = U(org, unit);
+        if (kr) d.amount = Money::FromKronor(*kr);
+        d.opened_at = kOpened;
+        return d;
+    }
+    std::vector<std::string> Ids(const std::vector<UnitIndex>& us) const {
+        std::vector<std::string> out;
+        for (UnitIndex u : us) out.push_back(org.unit(u).id.value());
+        std::sort(out.begin(), out.end());
+        return out;
+    }
+    std::vector<std::string> Alerted(const EscalationDecision& d) const {
+        std::vector<UnitIndex> us;
+        for (const Alert& a : d.alerts) us.push_back(a.unit);
+        return Ids(us);
+    }
+};
+
+TEST(Escalate, WithinMandateTellsTheSuperiorAtOnce) {
+    Case c;
+    const auto d = Escalate(c.Dev("HT1", 80'000), c.org, {}, kOpened, c.policy);
+    EXPECT_TRUE(d.within_mandate);
+    EXPECT_EQ(d.responsible_ring, 0);
+    EXPECT_EQ(c.Ids(d.responsible), (std::vector<std::string>{"HT1"}));
+    ASSERT_EQ(d.alerts.size(), 1u);
+    EXPECT_EQ(c.org.unit(d.alerts[0].unit).id.value(), "HT");
+    EXPECT_EQ(d.alerts[0].reason, AlertReason::kSuperior);
+    EXPECT_EQ(d.alerts[0].due, kOpened);
+    EXPECT_EQ(c.Ids(d.next), (std::vector<std::string>{"HT"}));
+    EXPECT_EQ(d.next_deadline, kOpened + hours(72));
+}
+
+TEST(Escalate, BeyondMandateGoesStraightToTheRingThatCoversIt) {
+    Case c;
+    // 800 tkr: beyond the enhet (100 tkr) and verksamhet (500 tkr) mandates; the sektor (2 Mkr)
+    // covers it. Its superiors, the nämnd and the kommundirektör, are told at once.
+    const auto d = Escalate(c.Dev("HT1", 800'000), c.org, {}, kOpened, c.policy);
+    EXPECT_FALSE(d.within_mandate);
+    EXPECT_EQ(d.responsible_ring, 2);
+    EXPECT_EQ(c.Ids(d.responsible), (std::vector<std::string>{"OMS"}));
+    EXPECT_EQ(c.Alerted(d), (std::vector<std::string>{"FV", "HT", "OMS", "VON"}));
+    const auto oms = std::find_if(d.alerts.begin(), d.alerts.end(),
+                                  [&](const Alert& a) { return a.unit == U(c.org, "OMS"); });
+    EXPECT_EQ(oms->reason, AlertReason::kBeyondMandate);
+    EXPECT_EQ(c.Ids(d.next), (std::vector<std::string>{"FV", "VON"}));
+}
+
+TEST(Escalate, ExactlyTheMandateIsWithinIt) {
+    Case c;
+    EXPECT_TRUE(Escalate(c.Dev("HT1", 100'000), c.org, {}, kOpened, c.policy).within_mandate);
+    EXPECT_FALSE(Escalate(c.Dev("HT1", 100'001), c.org, {}, kOpened, c.policy).within_mandate);
+}
+
+TEST(Escalate, UnacknowledgedMovesUpOneRingPerTimeout) {
+    Case c;
+    auto d = Escalate(c.Dev("HT1", 80'000), c.org, {}, kOpened + hours(71), c.policy);
+    EXPECT_EQ(d.responsible_ring, 0);
+    d = Escalate(c.Dev("HT1", 80'000), c.org, {}, kOpened + hours(72), c.policy);
+    EXPECT_EQ(d.responsible_ring, 1);
+    EXPECT_EQ(c.Alerted(d), (std::vector<std::string>{"HT", "OMS"}));
+    EXPECT_EQ(d.next_deadline, kOpened + hours(144));
+    d = Escalate(c.Dev("HT1", 80'000), c.org, {}, kOpened + hours(150), c.policy);
+    EXPECT_EQ(d.responsible_ring, 2);
+    const auto oms = std::find_if(d.alerts.begin(), d.alerts.end(),
+                                  [&](const Alert& a) { return a.unit == U(c.org, "VON"); });
+    ASSERT_NE(oms, d.alerts.end());
+    EXPECT_EQ(oms->due, kOpened + hours(144));
+}
+
+TEST(Escalate, TimelyAcknowledgementStopsEscalation) {
+    Case c;
+    const auto dev = c.Dev("HT1", 80'000);
+    const std::vector<Acknowledgement> acks = {{dev.id, U(c.org, "HT1"), kOpened + hours(10)}};
+    const auto d = Escalate(dev, c.org, acks, kOpened + hours(500), c.policy);
+    EXPECT_TRUE(d.acknowledged);
+    EXPECT_EQ(d.responsible_ring, 0);
+    EXPECT_TRUE(d.next.empty());
+    EXPECT_FALSE(d.next_deadline.has_value());
+    EXPECT_EQ(d.alerts.size(), 1u);
+}
+
+TEST(Escalate, LateOrLowerOrForeignAcknowledgementDoesNotCount) {
+    Case c;
+    const auto dev = c.Dev("HT1", 80'000);
+    // Acked by the enhet after its deadline: already escalated to HT, which must ack itself.
+    std::vector<Acknowledgement> acks = {{dev.id, U(c.org, "HT1"), kOpened + hours(100)}};
+    auto d = Escalate(dev, c.org, acks, kOpened + hours(100), c.policy);
+    EXPECT_EQ(d.responsible_ring, 1);
+    EXPECT_FALSE(d.acknowledged);
+    // An ack for another deviation does not count either.
+    acks = {{core::DeviationId("budget:2026:HT2"), U(c.org, "HT1"), kOpened + hours(1)}};
+    d = Escalate(dev, c.org, acks, kOpened + hours(100), c.policy);
+    EXPECT_EQ(d.responsible_ring, 1);
+    // The verksamhetschef acknowledging in time stops it at ring 1.
+    acks = {{dev.id, U(c.org, "HT"), kOpened + hours(80)}};
+    d = Escalate(dev, c.org, acks, kOpened + hours(400), c.policy);
+    EXPECT_EQ(d.responsible_ring, 1);
+    EXPECT_TRUE(d.acknowledged);
+}
+
+TEST(Escalate, FavourableAndGoalDeviationsStayWithTheUnit) {
+    Case c;
+    auto fav = c.Dev("HT1", 5'000'000);
+    fav.favourable = true;
+    auto d = Escalate(fav, c.org, {}, kOpened + hours(1000), c.policy);
+    EXPECT_EQ(d.responsible_ring, 0);
+    EXPECT_EQ(c.Alerted(d), (std::vector<std::string>{"HT"}));
+    const auto goal = c.Dev("SB1", std::nullopt);
+    d = Escalate(goal, c.org, {}, kOpened, c.policy);
+    EXPECT_TRUE(d.within_mandate);
+    EXPECT_EQ(d.responsible_ring, 0);
+}
+
+TEST(Escalate, BeyondEveryMandateRestsWithTheTop) {
+    Case c;
+    const auto d =
+        Escalate(c.Dev("HT1", 2'000'000'000), c.org, {}, kOpened + hours(1000), c.policy);
+    EXPECT_EQ(c.Ids(d.responsible), (std::vector<std::string>{"KF"}));
+    EXPECT_TRUE(d.next.empty());
+    EXPECT_EQ(c.Alerted(d), (std::vector<std::string>{"FV", "HT", "KF", "KS", "OMS", "VON"}));
+}
+
+}  // namespace
+}  // namespace bfu::domain

@@ -1,0 +1,606 @@
+#include "bfu/cli/cli.hpp"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+
+#include "bfu/cli/example_municipality.hpp"
+#include "bfu/config/config.hpp"
+#include "bfu/contracts/envelope.hpp"
+#include "bfu/contracts/ledger.hpp"
+#include "bfu/contracts/master.hpp"
+#include "bfu/contracts/topics.hpp"
+#include "bfu/kafka/admin.hpp"
+#include "bfu/kafka/consumer.hpp"
+#include "bfu/kafka/producer.hpp"
+#include "bfu/redis/redis.hpp"
+#include "bfu/service/status_keys.hpp"
+#include "bfu/zmq/zmq.hpp"
+
+namespace bfu::cli {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
+  demo generate --out DIR [--year YYYY]   write the example municipality (org, accounts,
+                                          budget, vouchers) as files
+  import org|accounts|budget FILE         check every record, then publish them to the master
+                                          topics (FILE: a JSON array or one object per line)
+  publish vouchers FILE                   send ERP vouchers (NDJSON or a JSON array) to
+                                          bfu.erp.vouchers, as an ERP connector does
+  status UNIT [--json]                    a unit's current status and its children's (Redis)
+  deviations [--open] [--unit U] [--json] deviations and their latest state (Redis)
+  rejected [--json]                       vouchers that failed the checks, with every reason
+  watch [--out FILE] [--count N] [--seconds S]
+                                          live alerts from the notifier (ZeroMQ)
+  topics                                  the topics on the broker and their partitions
+  health URL                              exit 0 if URL answers 200 (container health checks)
+Environment: BFU_KAFKA_BROKERS, BFU_KAFKA_TOPIC_PREFIX, BFU_REDIS_URL, BFU_REDIS_PREFIX,
+BFU_NOTIFIER_PUB (tcp://127.0.0.1:15560); unset ones are read from BFU_ENV_FILE or
+.bfu/stack.env (written by ops/stack up).
+)";
+
+class UsageError : public std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// The environment, with the stack's env file layered under it.
+class Env {
+public:
+    Env() {
+        std::filesystem::path file;
+        if (const char* f = std::getenv("BFU_ENV_FILE")) {
+            file = f;
+        } else if (const char* s = std::getenv("BFU_STACK_ENV")) {
+            file = s;
+        } else {
+            file = ".bfu/stack.env";
+        }
+        std::error_code ec;
+        if (std::filesystem::exists(file, ec)) file_vars_ = config::LoadEnvFile(file);
+    }
+    [[nodiscard]] std::string Get(const std::string& name, const std::string& fallback = {}) const {
+        if (const char* v = std::getenv(name.c_str())) return v;
+        auto it = file_vars_.find(name);
+        return it == file_vars_.end() ? fallback : it->second;
+    }
+    [[nodiscard]] std::string Require(const std::string& name) const {
+        auto v = Get(name);
+        if (v.empty()) {
+            throw UsageError(name + " is not set (and no env file has it): run `ops/stack up` " +
+                             "or export it");
+        }
+        return v;
+    }
+
+private:
+    std::map<std::string, std::string> file_vars_;
+};
+
+struct Args {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> options;  // --name value, or "1" for flags
+    [[nodiscard]] bool Flag(const std::string& n) const { return options.count(n) != 0; }
+    [[nodiscard]] std::string Opt(const std::string& n, const std::string& d = {}) const {
+        auto it = options.find(n);
+        return it == options.end() ? d : it->second;
+    }
+};
+
+Args Parse(const std::vector<std::string>& args, std::size_t from,
+           const std::vector<std::string>& flags) {
+    Args a;
+    for (std::size_t i = from; i < args.size(); ++i) {
+        const auto& s = args[i];
+        if (s.rfind("--", 0) == 0) {
+            const auto name = s.substr(2);
+            if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
+                a.options[name] = "1";
+            } else {
+                if (i + 1 >= args.size()) throw UsageError("option " + s + " needs a value");
+                a.options[name] = args[++i];
+            }
+        } else {
+            a.positional.push_back(s);
+        }
+    }
+    return a;
+}
+
+kafka::KafkaConfig KafkaFromEnv(const Env& env) {
+    kafka::KafkaConfig k;
+    k.brokers = env.Require("BFU_KAFKA_BROKERS");
+    k.client_id = "bfu-cli";
+    return k;
+}
+
+std::string Topic(const Env& env, std::string_view base) {
+    return env.Get("BFU_KAFKA_TOPIC_PREFIX") + std::string(base);
+}
+
+// Reads a JSON array, or one JSON value per non-empty line. Errors name the file and line.
+std::vector<json> ReadRecords(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError(path + ": cannot open");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    std::vector<json> out;
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && text[first] == '[') {
+        json doc = json::parse(text, nullptr, false);
+        if (doc.is_discarded()) throw UsageError(path + ": not valid JSON");
+        for (auto& r : doc) out.push_back(std::move(r));
+        return out;
+    }
+    std::istringstream lines(text);
+    std::string line;
+    int n = 0;
+    while (std::getline(lines, line)) {
+        ++n;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        json doc = json::parse(line, nullptr, false);
+        if (doc.is_discarded()) {
+            throw UsageError(path + ":" + std::to_string(n) + ": not valid JSON");
+        }
+        out.push_back(std::move(doc));
+    }
+    return out;
+}
+
+template <typename T>
+int ImportRecords(const Env& env, const std::string& path, std::ostream& out, std::ostream& err) {
+    auto records = ReadRecords(path);
+    std::vector<T> decoded;
+    int bad = 0;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        std::vector<core::Error> errors;
+        auto r = T::FromJson(records[i], &errors);
+        if (!r.ok()) {
+            if (errors.empty()) errors.push_back(r.error());
+            for (const auto& e : errors) {
+                err << path << ": record " << i + 1 << ": " << e.field << ": " << e.message << "\n";
+            }
+            ++bad;
+            continue;
+        }
+        decoded.push_back(std::move(r).value());
+    }
+    if (bad > 0) {
+        err << path << ": " << bad << " of " << records.size()
+            << " records are invalid; nothing was published\n";
+        return 2;
+    }
+    auto producer = kafka::Producer::Create(KafkaFromEnv(env));
+    if (!producer.ok()) {
+        err << producer.error().ToString() << "\n";
+        return 1;
+    }
+    const std::string topic = Topic(env, T::kTopic);
+    core::WallClock clock;
+    for (const auto& r : decoded) {
+        auto s = (*producer)->Produce(topic, r.Key(),
+                                      contracts::EncodeMessage(r, {contracts::NewEventId(),
+                                                                   "bfu/cli", clock.Now(), r.Key()}));
+        if (!s.ok()) {
+            err << s.error().ToString() << "\n";
+            return 1;
+        }
+    }
+    if (auto s = (*producer)->Flush(std::chrono::seconds(30)); !s.ok()) {
+        err << s.error().ToString() << "\n";
+        return 1;
+    }
+    out << "published " << decoded.size() << " records from " << path << " to " << topic << "\n";
+    return 0;
+}
+
+int PublishVouchers(const Env& env, const std::string& path, std::ostream& out,
+                    std::ostream& err) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError(path + ": cannot open");
+    std::vector<std::string> payloads;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && text[first] == '[') {
+        json doc = json::parse(text, nullptr, false);
+        if (doc.is_discarded()) throw UsageError(path + ": not valid JSON");
+        for (const auto& v : doc) payloads.push_back(v.dump());
+    } else {
+        std::istringstream lines(text);
+        std::string line;
+        while (std::getline(lines, line)) {
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            if (line.find_first_not_of(" \t") != std::string::npos) payloads.push_back(line);
+        }
+    }
+    auto producer = kafka::Producer::Create(KafkaFromEnv(env));
+    if (!producer.ok()) {
+        err << producer.error().ToString() << "\n";
+        return 1;
+    }
+    const std::string topic = Topic(env, contracts::topics::kErpVouchers);
+    for (const auto& p : payloads) {
+        // The key keeps one voucher's deliveries in one partition; ingest checks the rest, so
+        // a malformed payload is sent as it is and comes back on bfu.ledger.rejected.
+        std::string key;
+        json doc = json::parse(p, nullptr, false);
+        if (doc.is_object() && doc.contains("source") && doc.contains("voucherId") &&
+            doc["source"].is_string() && doc["voucherId"].is_string()) {
+            key = contracts::keys::Voucher(doc["source"].get<std::string>(),
+                                           doc["voucherId"].get<std::string>());
+        }
+        if (auto s = (*producer)->Produce(topic, key, p); !s.ok()) {
+            err << s.error().ToString() << "\n";
+            return 1;
+        }
+    }
+    if (auto s = (*producer)->Flush(std::chrono::seconds(30)); !s.ok()) {
+        err << s.error().ToString() << "\n";
+        return 1;
+    }
+    out << "sent " << payloads.size() << " vouchers from " << path << " to " << topic << "\n";
+    return 0;
+}
+
+std::string Kr(const std::string& ore_text) {
+    std::int64_t ore = 0;
+    try {
+        ore = std::stoll(ore_text);
+    } catch (...) {
+        return ore_text;
+    }
+    const bool neg = ore < 0;
+    const std::string digits = std::to_string(neg ? -(ore / 100) : ore / 100);
+    std::string grouped;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ' ';
+        grouped += digits[i];
+    }
+    return (neg ? "-" : "") + grouped + " kr";
+}
+
+std::string Pct(const std::string& bp_text) {
+    std::int64_t bp = 0;
+    try {
+        bp = std::stoll(bp_text);
+    } catch (...) {
+        return bp_text;
+    }
+    std::ostringstream os;
+    os << (bp < 0 ? "-" : "") << std::llabs(bp) / 100 << "," << (std::llabs(bp) % 100) / 10
+       << " %";
+    return os.str();
+}
+
+std::unique_ptr<redis::Pool> RedisFromEnv(const Env& env) {
+    auto pool = redis::Pool::Create(env.Require("BFU_REDIS_URL"), redis::PoolOptions{1, {}, {}});
+    if (!pool.ok()) throw std::runtime_error(pool.error().ToString());
+    return std::move(pool).value();
+}
+
+int Status(const Env& env, const Args& a, std::ostream& out, std::ostream& err) {
+    if (a.positional.empty()) throw UsageError("status needs a UNIT, e.g. bfu status E211");
+    const auto prefix = env.Get("BFU_REDIS_PREFIX", "bfu:");
+    auto redis = RedisFromEnv(env);
+    auto get = [&](const std::string& id) {
+        auto h = redis->HGetAll(service::status_keys::Unit(prefix, id));
+        if (!h.ok()) throw std::runtime_error(h.error().ToString());
+        return std::move(h).value();
+    };
+    const auto& unit = a.positional[0];
+    auto s = get(unit);
+    if (s.empty()) {
+        err << "no status for unit " << unit
+            << " (unknown unit, or analysis has not seen outcome for it yet)\n";
+        return 1;
+    }
+    auto f = redis->HGetAll(service::status_keys::Forecast(prefix, unit));
+    std::map<std::string, std::string> fc = f.ok() ? f.value() : std::map<std::string, std::string>{};
+    if (a.Flag("json")) {
+        json j = s;
+        if (!fc.empty()) j["forecast"] = fc;
+        out << j.dump(2) << "\n";
+        return 0;
+    }
+    out << s["name"] << " (" << unit << ", " << s["level"] << ") " << s["year"] << " t.o.m. "
+        << s["through_period"] << "  [" << s["light"] << "]\n";
+    out << "  ansvarig:        " << s["manager"] << " <" << s["manager_email"] << ">\n";
+    out << "  utfall hittills: " << Kr(s["outcome_to_date_ore"]) << "\n";
+    out << "  budget hittills: " << Kr(s["budget_to_date_ore"]) << "\n";
+    out << "  avvikelse:       " << Kr(s["deviation_ore"]) << " (" << Pct(s["share_bp"]) << ")\n";
+    out << "  årsbudget:       " << Kr(s["annual_budget_ore"]) << "\n";
+    if (!fc.empty()) {
+        out << "  helårsprognos:   " << Kr(fc["total_ore"]) << " (omgång " << fc["round"] << ", "
+            << fc["method"] << ")\n";
+    }
+    if (!s["open_deviations"].empty()) out << "  öppna avvikelser: " << s["open_deviations"] << "\n";
+    if (!s["children"].empty()) {
+        out << "  underliggande enheter:\n";
+        std::istringstream children(s["children"]);
+        std::string c;
+        while (std::getline(children, c, ',')) {
+            auto cs = get(c);
+            if (cs.empty()) continue;
+            out << "    " << c << "  " << cs["name"] << ": avvikelse " << Kr(cs["deviation_ore"])
+                << " (" << Pct(cs["share_bp"]) << ") [" << cs["light"] << "]\n";
+        }
+    }
+    return 0;
+}
+
+int Deviations(const Env& env, const Args& a, std::ostream& out) {
+    const auto prefix = env.Get("BFU_REDIS_PREFIX", "bfu:");
+    auto redis = RedisFromEnv(env);
+    std::vector<std::string> keys;
+    if (a.Flag("open")) {
+        auto ids = redis->SMembers(service::status_keys::OpenDeviations(prefix));
+        if (!ids.ok()) throw std::runtime_error(ids.error().ToString());
+        for (const auto& id : *ids) keys.push_back(service::status_keys::Deviation(prefix, id));
+    } else {
+        auto found = redis->Scan(service::status_keys::Deviation(prefix, "*"));
+        if (!found.ok()) throw std::runtime_error(found.error().ToString());
+        keys = std::move(found).value();
+    }
+    std::sort(keys.begin(), keys.end());
+    json all = json::array();
+    for (const auto& k : keys) {
+        auto h = redis->HGetAll(k);
+        if (!h.ok() || h->empty()) continue;
+        auto& d = *h;
+        if (a.Flag("unit") && d["unit"] != a.Opt("unit")) continue;
+        if (a.Flag("json")) {
+            all.push_back(json::parse(d["json"], nullptr, false));
+            continue;
+        }
+        out << d["id"] << "  " << d["event"] << " (#" << d["seq"] << ")  avvikelse "
+            << Kr(d["deviation_ore"]) << ", " << d["severity"]
+            << (d["within_mandate"] == "1" ? ", inom mandat" : ", utöver mandat") << "  t.o.m. "
+            << d["period"] << "\n";
+    }
+    if (a.Flag("json")) out << all.dump(2) << "\n";
+    if (!a.Flag("json") && keys.empty()) out << "inga avvikelser\n";
+    return 0;
+}
+
+int Rejected(const Env& env, const Args& a, std::ostream& out, std::ostream& err) {
+    auto cfg = KafkaFromEnv(env);
+    cfg.group_id = "bfu-cli-rejected-" + std::to_string(::getpid()) + "-" +
+                   std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    cfg.properties["auto.offset.reset"] = "earliest";
+    auto consumer = kafka::Consumer::Create(cfg);
+    if (!consumer.ok()) {
+        err << consumer.error().ToString() << "\n";
+        return 1;
+    }
+    if (auto s = (*consumer)->Subscribe({Topic(env, contracts::topics::kLedgerRejected)}); !s.ok()) {
+        err << s.error().ToString() << "\n";
+        return 1;
+    }
+    json all = json::array();
+    // Read to the end: 2 s without a record once records came, or 10 s with none at all.
+    int quiet = 0, count = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto batch = (*consumer)->Poll(500, std::chrono::milliseconds(250));
+        if (!batch.ok() || batch->empty()) {
+            ++quiet;
+            if ((count > 0 && quiet >= 8) || quiet >= 40) break;
+            continue;
+        }
+        quiet = 0;
+        for (const auto& m : *batch) {
+            ++count;
+            auto r = contracts::DecodeMessage<contracts::RejectedVoucher>(m.value);
+            if (!r.ok()) continue;
+            if (a.Flag("json")) {
+                all.push_back(r->ToJson());
+                continue;
+            }
+            out << r->Key() << "\n";
+            for (const auto& reason : r->reasons) {
+                out << "  " << reason.code << " " << reason.field
+                    << (reason.line ? " (rad " + std::to_string(*reason.line) + ")" : "") << ": "
+                    << reason.message << "\n";
+            }
+        }
+    }
+    (void)(*consumer)->Close();
+    if (a.Flag("json")) out << all.dump(2) << "\n";
+    if (!a.Flag("json") && count == 0) out << "inga avvisade verifikationer\n";
+    return 0;
+}
+
+int Watch(const Env& env, const Args& a, std::ostream& out, std::ostream& err) {
+    const auto endpoint = env.Get("BFU_NOTIFIER_PUB", "tcp://127.0.0.1:15560");
+    const long count = std::stol(a.Opt("count", "0"));
+    const long seconds = std::stol(a.Opt("seconds", "0"));
+    std::ofstream file;
+    if (a.Flag("out")) {
+        file.open(a.Opt("out"), std::ios::app);
+        if (!file) {
+            err << a.Opt("out") << ": cannot open for writing\n";
+            return 1;
+        }
+    }
+    ::zmq::context_t ctx(1);
+    zmq::Subscriber sub(ctx, endpoint, {"alert."});
+    out << "watching alerts on " << endpoint << "\n" << std::flush;
+    long seen = 0;
+    const auto start = std::chrono::steady_clock::now();
+    while ((count == 0 || seen < count) &&
+           (seconds == 0 || std::chrono::steady_clock::now() - start < std::chrono::seconds(seconds))) {
+        auto m = sub.Receive(std::chrono::milliseconds(200));
+        if (!m.ok()) {
+            err << m.error().ToString() << "\n";
+            return 1;
+        }
+        if (!m->has_value()) continue;
+        ++seen;
+        json j = json::parse((*m)->payload, nullptr, false);
+        const std::string subject = j.is_object() ? j.value("subject", "") : "";
+        std::string to;
+        if (j.is_object() && j.contains("alert")) {
+            to = j["alert"]["recipient"].value("name", "") + " (" +
+                 j["alert"]["recipient"].value("role", "") + ")";
+        }
+        out << "[" << (*m)->topic << "] till " << to << ": " << subject << "\n" << std::flush;
+        if (file) file << (*m)->payload << "\n" << std::flush;
+    }
+    return 0;
+}
+
+int Topics(const Env& env, std::ostream& out, std::ostream& err) {
+    auto admin = kafka::Admin::Create(KafkaFromEnv(env));
+    if (!admin.ok()) {
+        err << admin.error().ToString() << "\n";
+        return 1;
+    }
+    auto topics = (*admin)->ListTopics(std::chrono::seconds(10));
+    if (!topics.ok()) {
+        err << topics.error().ToString() << "\n";
+        return 1;
+    }
+    std::sort(topics->begin(), topics->end());
+    for (const auto& t : *topics) {
+        auto p = (*admin)->PartitionCount(t, std::chrono::seconds(10));
+        out << t << "\t" << (p.ok() ? std::to_string(*p) : "?") << "\n";
+    }
+    return 0;
+}
+
+// A plain HTTP/1.1 GET on loopback, enough for health checks.
+int Health(const std::string& url, std::ostream& out, std::ostream& err) {
+    const std::string scheme = "http://";
+    if (url.rfind(scheme, 0) != 0) throw UsageError("health needs an http:// URL");
+    auto rest = url.substr(scheme.size());
+    auto slash = rest.find('/');
+    std::string hostport = rest.substr(0, slash);
+    std::string path = slash == std::string::npos ? "/" : rest.substr(slash);
+    auto colon = hostport.rfind(':');
+    std::string host = hostport.substr(0, colon);
+    std::string port = colon == std::string::npos ? "80" : hostport.substr(colon + 1);
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || res == nullptr) {
+        err << url << ": cannot resolve\n";
+        return 1;
+    }
+    int fd = ::socket(res->ai_family, res->ai_socktype, res->ai_protocol);
+    const bool connected = fd >= 0 && ::connect(fd, res->ai_addr, res->ai_addrlen) == 0;
+    freeaddrinfo(res);
+    if (!connected) {
+        if (fd >= 0) ::close(fd);
+        err << url << ": connection refused\n";
+        return 1;
+    }
+    const std::string req = "GET " + path + " HTTP/1.1\r\nHost: " + hostport +
+                            "\r\nConnection: close\r\n\r\n";
+    if (::send(fd, req.data(), req.size(), 0) < 0) {
+        ::close(fd);
+        return 1;
+    }
+    std::string resp;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) resp.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    const bool ok = resp.rfind("HTTP/1.1 200", 0) == 0 || resp.rfind("HTTP/1.0 200", 0) == 0;
+    out << resp.substr(0, resp.find("\r\n")) << "\n";
+    return ok ? 0 : 1;
+}
+
+int DemoGenerate(const Args& a, std::ostream& out) {
+    if (!a.Flag("out")) throw UsageError("demo generate needs --out DIR");
+    const std::filesystem::path dir = a.Opt("out");
+    int year = 0;
+    try {
+        year = std::stoi(a.Opt("year", "2026"));
+    } catch (...) {
+        throw UsageError("--year must be a year like 2026");
+    }
+    if (year < 1900 || year > 2999) throw UsageError("--year must be a year like 2026");
+    std::filesystem::create_directories(dir);
+    const auto m = MakeExampleMunicipality(year);
+    auto write_array = [&](const std::string& name, const auto& items) {
+        json arr = json::array();
+        for (const auto& i : items) arr.push_back(i.ToJson());
+        std::ofstream(dir / name) << arr.dump(2) << "\n";
+    };
+    write_array("org.json", m.org);
+    write_array("accounts.json", m.accounts);
+    write_array("budget.json", m.budgets);
+    std::ofstream v(dir / "vouchers.ndjson");
+    for (const auto& voucher : m.vouchers) v << voucher.ToJson().dump() << "\n";
+    out << "wrote " << m.org.size() << " units, " << m.accounts.size() << " accounts, "
+        << m.budgets.size() << " budget lines and " << m.vouchers.size() << " vouchers to "
+        << dir.string() << "\n";
+    return 0;
+}
+
+}  // namespace
+
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    try {
+        if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+            out << kUsage;
+            return args.empty() ? 2 : 0;
+        }
+        const auto& cmd = args[0];
+        if (cmd == "demo") {
+            if (args.size() < 2 || args[1] != "generate") throw UsageError("try: bfu demo generate --out DIR");
+            return DemoGenerate(Parse(args, 2, {}), out);
+        }
+        if (cmd == "health") {
+            if (args.size() < 2) throw UsageError("health needs a URL");
+            return Health(args[1], out, err);
+        }
+        Env env;
+        if (cmd == "import") {
+            if (args.size() != 3) throw UsageError("try: bfu import org|accounts|budget FILE");
+            const auto& kind = args[1];
+            if (kind == "org") return ImportRecords<contracts::OrgUnit>(env, args[2], out, err);
+            if (kind == "accounts") return ImportRecords<contracts::Account>(env, args[2], out, err);
+            if (kind == "budget") return ImportRecords<contracts::Budget>(env, args[2], out, err);
+            if (kind == "goals") return ImportRecords<contracts::Goal>(env, args[2], out, err);
+            throw UsageError("bfu import: unknown kind '" + kind + "' (org, accounts, budget, goals)");
+        }
+        if (cmd == "publish") {
+            if (args.size() != 3 || args[1] != "vouchers") throw UsageError("try: bfu publish vouchers FILE");
+            return PublishVouchers(env, args[2], out, err);
+        }
+        if (cmd == "status") return Status(env, Parse(args, 1, {"json"}), out, err);
+        if (cmd == "deviations") return Deviations(env, Parse(args, 1, {"open", "json"}), out);
+        if (cmd == "rejected") return Rejected(env, Parse(args, 1, {"json"}), out, err);
+        if (cmd == "watch") return Watch(env, Parse(args, 1, {}), out, err);
+        if (cmd == "topics") return Topics(env, out, err);
+        throw UsageError("unknown command '" + cmd + "'");
+    } catch (const UsageError& e) {
+        err << "bfu: " << e.what() << "\n" << "run `bfu help` for the commands\n";
+        return 2;
+    } catch (const config::ConfigError& e) {
+        err << "bfu: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        err << "bfu: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace bfu::cli
