@@ -192,9 +192,10 @@ int ImportRecords(const Env& env, const std::string& path, std::ostream& out, st
     const std::string topic = Topic(env, T::kTopic);
     core::WallClock clock;
     for (const auto& r : decoded) {
-        auto s = (*producer)->Produce(topic, r.Key(),
-                                      contracts::EncodeMessage(r, {contracts::NewEventId(),
-                                                                   "bfu/cli", clock.Now(), r.Key()}));
+        auto s = (*producer)->Produce(
+            topic, r.Key(),
+            contracts::EncodeMessage(r,
+                                     {contracts::NewEventId(), "bfu/cli", clock.Now(), r.Key()}));
         if (!s.ok()) {
             err << s.error().ToString() << "\n";
             return 1;
@@ -208,8 +209,7 @@ int ImportRecords(const Env& env, const std::string& path, std::ostream& out, st
     return 0;
 }
 
-int PublishVouchers(const Env& env, const std::string& path, std::ostream& out,
-                    std::ostream& err) {
+int PublishVouchers(const Env& env, const std::string& path, std::ostream& out, std::ostream& err) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw UsageError(path + ": cannot open");
     std::vector<std::string> payloads;
@@ -283,8 +283,7 @@ std::string Pct(const std::string& bp_text) {
         return bp_text;
     }
     std::ostringstream os;
-    os << (bp < 0 ? "-" : "") << std::llabs(bp) / 100 << "," << (std::llabs(bp) % 100) / 10
-       << " %";
+    os << (bp < 0 ? "-" : "") << std::llabs(bp) / 100 << "," << (std::llabs(bp) % 100) / 10 << " %";
     return os.str();
 }
 
@@ -311,7 +310,8 @@ int Status(const Env& env, const Args& a, std::ostream& out, std::ostream& err) 
         return 1;
     }
     auto f = redis->HGetAll(service::status_keys::Forecast(prefix, unit));
-    std::map<std::string, std::string> fc = f.ok() ? f.value() : std::map<std::string, std::string>{};
+    std::map<std::string, std::string> fc =
+        f.ok() ? f.value() : std::map<std::string, std::string>{};
     if (a.Flag("json")) {
         json j = s;
         if (!fc.empty()) j["forecast"] = fc;
@@ -329,7 +329,8 @@ int Status(const Env& env, const Args& a, std::ostream& out, std::ostream& err) 
         out << "  helårsprognos:   " << Kr(fc["total_ore"]) << " (omgång " << fc["round"] << ", "
             << fc["method"] << ")\n";
     }
-    if (!s["open_deviations"].empty()) out << "  öppna avvikelser: " << s["open_deviations"] << "\n";
+    if (!s["open_deviations"].empty())
+        out << "  öppna avvikelser: " << s["open_deviations"] << "\n";
     if (!s["children"].empty()) {
         out << "  underliggande enheter:\n";
         std::istringstream children(s["children"]);
@@ -388,7 +389,8 @@ int Rejected(const Env& env, const Args& a, std::ostream& out, std::ostream& err
         err << consumer.error().ToString() << "\n";
         return 1;
     }
-    if (auto s = (*consumer)->Subscribe({Topic(env, contracts::topics::kLedgerRejected)}); !s.ok()) {
+    if (auto s = (*consumer)->Subscribe({Topic(env, contracts::topics::kLedgerRejected)});
+        !s.ok()) {
         err << s.error().ToString() << "\n";
         return 1;
     }
@@ -444,7 +446,8 @@ int Watch(const Env& env, const Args& a, std::ostream& out, std::ostream& err) {
     long seen = 0;
     const auto start = std::chrono::steady_clock::now();
     while ((count == 0 || seen < count) &&
-           (seconds == 0 || std::chrono::steady_clock::now() - start < std::chrono::seconds(seconds))) {
+           (seconds == 0 ||
+            std::chrono::steady_clock::now() - start < std::chrono::seconds(seconds))) {
         auto m = sub.Receive(std::chrono::milliseconds(200));
         if (!m.ok()) {
             err << m.error().ToString() << "\n";
@@ -510,8 +513,8 @@ int Health(const std::string& url, std::ostream& out, std::ostream& err) {
         err << url << ": connection refused\n";
         return 1;
     }
-    const std::string req = "GET " + path + " HTTP/1.1\r\nHost: " + hostport +
-                            "\r\nConnection: close\r\n\r\n";
+    const std::string req =
+        "GET " + path + " HTTP/1.1\r\nHost: " + hostport + "\r\nConnection: close\r\n\r\n";
     if (::send(fd, req.data(), req.size(), 0) < 0) {
         ::close(fd);
         return 1;
@@ -564,7 +567,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         }
         const auto& cmd = args[0];
         if (cmd == "demo") {
-            if (args.size() < 2 || args[1] != "generate") throw UsageError("try: bfu demo generate --out DIR");
+            if (args.size() < 2 || args[1] != "generate")
+                throw UsageError("try: bfu demo generate --out DIR");
             return DemoGenerate(Parse(args, 2, {}), out);
         }
         if (cmd == "health") {
@@ -576,13 +580,16 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             if (args.size() != 3) throw UsageError("try: bfu import org|accounts|budget FILE");
             const auto& kind = args[1];
             if (kind == "org") return ImportRecords<contracts::OrgUnit>(env, args[2], out, err);
-            if (kind == "accounts") return ImportRecords<contracts::Account>(env, args[2], out, err);
+            if (kind == "accounts")
+                return ImportRecords<contracts::Account>(env, args[2], out, err);
             if (kind == "budget") return ImportRecords<contracts::Budget>(env, args[2], out, err);
             if (kind == "goals") return ImportRecords<contracts::Goal>(env, args[2], out, err);
-            throw UsageError("bfu import: unknown kind '" + kind + "' (org, accounts, budget, goals)");
+            throw UsageError("bfu import: unknown kind '" + kind +
+                             "' (org, accounts, budget, goals)");
         }
         if (cmd == "publish") {
-            if (args.size() != 3 || args[1] != "vouchers") throw UsageError("try: bfu publish vouchers FILE");
+            if (args.size() != 3 || args[1] != "vouchers")
+                throw UsageError("try: bfu publish vouchers FILE");
             return PublishVouchers(env, args[2], out, err);
         }
         if (cmd == "status") return Status(env, Parse(args, 1, {"json"}), out, err);
@@ -592,7 +599,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (cmd == "topics") return Topics(env, out, err);
         throw UsageError("unknown command '" + cmd + "'");
     } catch (const UsageError& e) {
-        err << "bfu: " << e.what() << "\n" << "run `bfu help` for the commands\n";
+        err << "bfu: " << e.what() << "\n"
+            << "run `bfu help` for the commands\n";
         return 2;
     } catch (const config::ConfigError& e) {
         err << "bfu: " << e.what() << "\n";

@@ -33,8 +33,7 @@ constexpr UnitDef kUnits[] = {
     {"S1", "BUN", L::kSektor, "Sektor utbildning", "Erik Dahl", "sektorchef", "erik.dahl",
      2'000'000},
     {"S2", "ON", L::kSektor, "Sektor omsorg", "Sara Nord", "sektorchef", "sara.nord", 2'000'000},
-    {"V11", "S1", L::kVerksamhet, "Grundskola", "Johan Ås", "verksamhetschef", "johan.as",
-     500'000},
+    {"V11", "S1", L::kVerksamhet, "Grundskola", "Johan Ås", "verksamhetschef", "johan.as", 500'000},
     {"V12", "S1", L::kVerksamhet, "Förskola", "Eva Strand", "verksamhetschef", "eva.strand",
      500'000},
     {"V21", "S2", L::kVerksamhet, "Hemtjänst", "Olof Björk", "verksamhetschef", "olof.bjork",
@@ -49,8 +48,8 @@ constexpr UnitDef kUnits[] = {
      100'000},
     {"E211", "V21", L::kEnhet, "Hemtjänst Centrum", "Maja Öberg", "enhetschef", "maja.oberg",
      100'000},
-    {"E212", "V21", L::kEnhet, "Hemtjänst Väster", "Emil Åkesson", "enhetschef",
-     "emil.akesson", 100'000},
+    {"E212", "V21", L::kEnhet, "Hemtjänst Väster", "Emil Åkesson", "enhetschef", "emil.akesson",
+     100'000},
     {"E221", "V22", L::kEnhet, "Äldreboendet Ekbacken", "Greta Wik", "enhetschef", "greta.wik",
      100'000},
 };
@@ -199,9 +198,10 @@ ExampleMunicipality MakeExampleMunicipality(int year) {
         personal = overspends ? personal * 140 / 100 : personal * (1000 + lcg.Permille()) / 1000;
         const std::int64_t salary = personal * 76 / 100;
         const std::int64_t fees = personal - salary;
-        voucher(25, "Löner januari " + unit,
-                {Line("5011", unit, salary, "Månadslön"), Line("5411", unit, fees, "Sociala avgifter"),
-                 Line("1930", unit, -personal, "Utbetalning")});
+        voucher(
+            25, "Löner januari " + unit,
+            {Line("5011", unit, salary, "Månadslön"), Line("5411", unit, fees, "Sociala avgifter"),
+             Line("1930", unit, -personal, "Utbetalning")});
         const std::int64_t material = b.material * kOre / 12 * (1000 + lcg.Permille()) / 1000;
         const std::int64_t first = material * 3 / 5;
         voucher(12, "Inköp material " + unit,
@@ -217,6 +217,19 @@ ExampleMunicipality MakeExampleMunicipality(int year) {
         voucher(28, "Avgifter januari " + unit,
                 {Line(b.intakter == 0 ? "3590" : "3510", unit, -income, "Avgifter"),
                  Line("1510", unit, income, "Kundfordran")});
+    }
+    // February has begun: each unit's rent for February is booked, so January is complete.
+    for (const auto& b : kBudgets) {
+        const std::string unit = b.unit;
+        const std::int64_t rent = b.lokaler * kOre / 12;
+        contracts::Voucher v;
+        v.source = core::SourceId("exempel-erp");
+        v.voucher_id = core::VoucherId("V-" + std::to_string(number++));
+        v.series = "A";
+        v.date = Date(year, 2, 1);
+        v.text = "Lokalhyra februari " + unit;
+        v.lines = {Line("6110", unit, rent, "Hyra"), Line("2440", unit, -rent, "Leverantörsskuld")};
+        m.vouchers.push_back(std::move(v));
     }
     // Quality assurance: a purchase coded to an account that does not exist...
     contracts::Voucher bad;

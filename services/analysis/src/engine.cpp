@@ -1,12 +1,11 @@
 #include "bfu/analysis/engine.hpp"
 
-#include "bfu/service/deviation_wire.hpp"
-
 #include <algorithm>
 #include <cstdlib>
 
-namespace bfu::analysis {
+#include "bfu/service/deviation_wire.hpp"
 
+namespace bfu::analysis {
 
 AnalysisEngine::AnalysisEngine(domain::DeviationRules rules) : rules_(std::move(rules)) {}
 
@@ -22,11 +21,8 @@ void AnalysisEngine::SetMaster(std::shared_ptr<const service::MasterData> master
 }
 
 void AnalysisEngine::Rebuild() {
-    std::vector<domain::GroupKind> kinds;
-    for (const auto& g : master_->chart.groups()) kinds.push_back(g.kind);
-    ledger_ = domain::OutcomeLedger(master_->org, master_->year, kinds);
-    budget_ = master_->budget.Materialize(master_->org, master_->chart,
-                                          master_->year.LastDay());
+    ledger_ = domain::OutcomeLedger(master_->org, master_->year, master_->chart.GroupKinds());
+    budget_ = master_->budget.Materialize(master_->org, master_->chart, master_->year.LastDay());
     std::vector<Retained> kept;
     kept.reserve(retained_.size());
     for (auto& r : retained_) {
@@ -43,9 +39,7 @@ void AnalysisEngine::Rebuild() {
 }
 
 void AnalysisEngine::MarkAllDirty() {
-    if (!master_ || master_->chart.group_count() == 0) return;
-    // A zero posting marks a unit (and its ancestors) dirty without changing any amount.
-    for (domain::UnitIndex u = 0; u < master_->org.size(); ++u) ledger_.Post({u, 0, 0, 0, 0});
+    if (master_) ledger_.MarkAllDirty();
 }
 
 core::Status AnalysisEngine::Apply(const contracts::LedgerLine& line,
@@ -70,7 +64,8 @@ core::Status AnalysisEngine::Apply(const contracts::LedgerLine& line,
                            "account group " + line.account_group + " is not in the chart");
     }
     auto period = domain::Period::Parse(line.period);
-    if (!period.ok()) return core::Error(core::Errc::kInvalidArgument, "/period", period.error().message);
+    if (!period.ok())
+        return core::Error(core::Errc::kInvalidArgument, "/period", period.error().message);
     auto month = master_->year.IndexOf(*period);
     if (!month) {
         ++stats_.ignored;
@@ -91,8 +86,25 @@ EngineOutput AnalysisEngine::Flush(core::TimePoint now) {
     if (!master_) return out;
     auto dirty = ledger_.TakeDirty();
     if (dirty.empty()) return out;
+    // The latest month is still being booked. An overspend in it is already real (the costs
+    // are booked), so a unit over budget there is judged through it; any other unit is judged
+    // through the last complete month, because an underspend in a month still being booked is
+    // only postings not yet made.
     const int through = std::max(through_, 0);
-    auto events = monitor_->CheckBudget(ledger_, budget_, dirty, through, master_->chart, &accounts_);
+    std::vector<domain::UnitIndex> current, complete;
+    const auto op = domain::GroupKind::kOperating;
+    for (auto u : dirty) {
+        const auto d =
+            ledger_.cube().KindToDate(u, op, through) - budget_.KindToDate(u, op, through);
+        (d > 0 ? current : complete).push_back(u);
+    }
+    auto events =
+        monitor_->CheckBudget(ledger_, budget_, current, through, master_->chart, &accounts_);
+    if (through > 0) {
+        auto more = monitor_->CheckBudget(ledger_, budget_, complete, through - 1, master_->chart,
+                                          &accounts_);
+        events.insert(events.end(), more.begin(), more.end());
+    }
     for (const auto& e : events) out.deviations.push_back(ToContract(e, now));
     for (auto u : dirty) {
         out.aggregates.push_back(AggregateOf(u, now));
@@ -108,11 +120,18 @@ std::vector<UnitStatus> AnalysisEngine::AllStatuses(core::TimePoint now) const {
     return all;
 }
 
+int AnalysisEngine::JudgedMonth(domain::UnitIndex u) const noexcept {
+    if (through_ < 0) return -1;
+    const auto op = domain::GroupKind::kOperating;
+    const auto d = ledger_.cube().KindToDate(u, op, through_) - budget_.KindToDate(u, op, through_);
+    return d > 0 ? through_ : CompleteMonth();
+}
+
 UnitStatus AnalysisEngine::StatusOf(domain::UnitIndex u, core::TimePoint now) const {
     const auto& org = master_->org;
     const auto& spec = org.unit(u);
     const auto& cube = ledger_.cube();
-    const int through = through_;
+    const int through = JudgedMonth(u);
     const domain::Date today = master_->year.LastDay();
     UnitStatus s;
     s.unit = spec.id.value();
@@ -128,9 +147,8 @@ UnitStatus AnalysisEngine::StatusOf(domain::UnitIndex u, core::TimePoint now) co
     s.budget_to_date_ore = budget_.KindToDate(u, op, through);
     s.annual_budget_ore = budget_.KindToDate(u, op, domain::kMonths - 1);
     s.deviation_ore = s.outcome_to_date_ore - s.budget_to_date_ore;
-    s.share_bp = s.budget_to_date_ore == 0
-                     ? 0
-                     : s.deviation_ore * 10000 / std::llabs(s.budget_to_date_ore);
+    s.share_bp =
+        s.budget_to_date_ore == 0 ? 0 : s.deviation_ore * 10000 / std::llabs(s.budget_to_date_ore);
     bool red = false;
     for (auto kind : {domain::DeviationKind::kBudget, domain::DeviationKind::kInvestment}) {
         auto id = domain::MakeDeviationId({spec.id, kind, master_->year, {}});
@@ -156,7 +174,8 @@ contracts::UnitAggregate AnalysisEngine::AggregateOf(domain::UnitIndex u,
     a.unit = spec.id;
     a.level = service::ToWire(spec.level);
     a.includes_subtree = !master_->org.ChildrenAt(u, master_->year.LastDay()).empty();
-    a.through_period = master_->year.PeriodAt(std::max(through_, 0)).ToString();
+    const int complete = CompleteMonth();
+    a.through_period = master_->year.PeriodAt(std::max(complete, 0)).ToString();
     a.as_of = core::ToRfc3339(now);
     const auto& groups = master_->chart.groups();
     for (domain::GroupIndex g = 0; g < groups.size(); ++g) {
@@ -182,8 +201,8 @@ contracts::UnitAggregate AnalysisEngine::AggregateOf(domain::UnitIndex u,
         a.totals.outcome_ore += o;
         a.totals.budget_ore += b;
     }
-    a.totals.outcome_to_date_ore = cube.KindToDate(u, op, through_);
-    a.totals.budget_to_date_ore = budget_.KindToDate(u, op, through_);
+    a.totals.outcome_to_date_ore = cube.KindToDate(u, op, complete);
+    a.totals.budget_to_date_ore = budget_.KindToDate(u, op, complete);
     return a;
 }
 

@@ -1,8 +1,8 @@
 #include "bfu/analysis/service.hpp"
 
 #include <chrono>
-#include <memory>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "bfu/analysis/engine.hpp"
@@ -80,7 +80,8 @@ void Wire(runtime::Context& ctx) {
                 log.Warn("master data not usable yet", {{"reason", md.error().ToString()}});
                 return;
             }
-            for (const auto& p : (*md)->problems) log.Warn("master record left out", {{"problem", p}});
+            for (const auto& p : (*md)->problems)
+                log.Warn("master record left out", {{"problem", p}});
             mailbox->Put(*md);
         },
         ctx);
@@ -134,8 +135,8 @@ void Wire(runtime::Context& ctx) {
             trigger.topic = m.topic;
             trigger.partition = m.partition;
             trigger.offset = m.offset;
-            trigger.voucher = contracts::TriggerVoucher{line->voucher.source,
-                                                        line->voucher.voucher_id};
+            trigger.voucher =
+                contracts::TriggerVoucher{line->voucher.source, line->voucher.voucher_id};
             outcomes[i].status = engine->Apply(*line, trigger);
             if (outcomes[i].status.ok()) lines_in->Inc();
         }
@@ -145,19 +146,22 @@ void Wire(runtime::Context& ctx) {
         auto& last = outcomes.back().outputs;
         for (const auto& d : out.deviations) {
             const std::string id = d.deviation_id.value() + ":" + std::to_string(d.seq);
-            last.push_back(
-                {deviations_topic, d.Key(),
-                 contracts::EncodeMessage(d, {id, std::string(kSource), clock.Now(), d.unit.value()}),
-                 {}});
+            last.push_back({deviations_topic,
+                            d.Key(),
+                            contracts::EncodeMessage(
+                                d, {id, std::string(kSource), clock.Now(), d.unit.value()}),
+                            {}});
             log.Info("deviation", {{"id", d.deviation_id.value()},
                                    {"event", contracts::ToString(d.event)},
                                    {"deviation_ore", d.deviation_ore.value_or(0)}});
         }
         for (const auto& a : out.aggregates) {
-            last.push_back({aggregates_topic, a.Key(),
-                            contracts::EncodeMessage(a, {contracts::NewEventId(),
-                                                         std::string(kSource), clock.Now(), a.unit.value()}),
-                            {}});
+            last.push_back(
+                {aggregates_topic,
+                 a.Key(),
+                 contracts::EncodeMessage(a, {contracts::NewEventId(), std::string(kSource),
+                                              clock.Now(), a.unit.value()}),
+                 {}});
         }
         deviations_out->Inc(out.deviations.size());
         // Redis is a cache written absolutely: when it is down the Kafka outputs still go out,

@@ -13,42 +13,60 @@ double Share(std::int64_t bp) { return static_cast<double>(bp) / 10000.0; }
 contracts::OrgLevel ToWire(domain::Level l) {
     using contracts::OrgLevel;
     switch (l) {
-        case domain::Level::kKf: return OrgLevel::kKf;
-        case domain::Level::kKs: return OrgLevel::kKs;
-        case domain::Level::kForvaltning: return OrgLevel::kForvaltning;
-        case domain::Level::kNamnd: return OrgLevel::kNamnd;
-        case domain::Level::kSektor: return OrgLevel::kSektor;
-        case domain::Level::kVerksamhet: return OrgLevel::kVerksamhet;
-        case domain::Level::kEnhet: return OrgLevel::kEnhet;
+        case domain::Level::kKf:
+            return OrgLevel::kKf;
+        case domain::Level::kKs:
+            return OrgLevel::kKs;
+        case domain::Level::kForvaltning:
+            return OrgLevel::kForvaltning;
+        case domain::Level::kNamnd:
+            return OrgLevel::kNamnd;
+        case domain::Level::kSektor:
+            return OrgLevel::kSektor;
+        case domain::Level::kVerksamhet:
+            return OrgLevel::kVerksamhet;
+        case domain::Level::kEnhet:
+            return OrgLevel::kEnhet;
     }
     return OrgLevel::kEnhet;
 }
 
 contracts::DeviationKind ToWire(domain::DeviationKind k) {
     switch (k) {
-        case domain::DeviationKind::kBudget: return contracts::DeviationKind::kBudget;
-        case domain::DeviationKind::kInvestment: return contracts::DeviationKind::kInvestment;
-        case domain::DeviationKind::kForecast: return contracts::DeviationKind::kForecast;
-        case domain::DeviationKind::kGoal: return contracts::DeviationKind::kGoal;
-        case domain::DeviationKind::kHr: return contracts::DeviationKind::kHr;
+        case domain::DeviationKind::kBudget:
+            return contracts::DeviationKind::kBudget;
+        case domain::DeviationKind::kInvestment:
+            return contracts::DeviationKind::kInvestment;
+        case domain::DeviationKind::kForecast:
+            return contracts::DeviationKind::kForecast;
+        case domain::DeviationKind::kGoal:
+            return contracts::DeviationKind::kGoal;
+        case domain::DeviationKind::kHr:
+            return contracts::DeviationKind::kHr;
     }
     return contracts::DeviationKind::kBudget;
 }
 
 contracts::Severity ToWire(domain::Severity s) {
     switch (s) {
-        case domain::Severity::kMinor: return contracts::Severity::kMinor;
-        case domain::Severity::kMajor: return contracts::Severity::kMajor;
-        case domain::Severity::kCritical: return contracts::Severity::kCritical;
+        case domain::Severity::kMinor:
+            return contracts::Severity::kMinor;
+        case domain::Severity::kMajor:
+            return contracts::Severity::kMajor;
+        case domain::Severity::kCritical:
+            return contracts::Severity::kCritical;
     }
     return contracts::Severity::kMinor;
 }
 
 contracts::DeviationEventKind ToWire(domain::TransitionType t) {
     switch (t) {
-        case domain::TransitionType::kOpened: return contracts::DeviationEventKind::kOpened;
-        case domain::TransitionType::kChanged: return contracts::DeviationEventKind::kChanged;
-        case domain::TransitionType::kClosed: return contracts::DeviationEventKind::kClosed;
+        case domain::TransitionType::kOpened:
+            return contracts::DeviationEventKind::kOpened;
+        case domain::TransitionType::kChanged:
+            return contracts::DeviationEventKind::kChanged;
+        case domain::TransitionType::kClosed:
+            return contracts::DeviationEventKind::kClosed;
     }
     return contracts::DeviationEventKind::kChanged;
 }

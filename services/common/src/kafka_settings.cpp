@@ -7,8 +7,9 @@ namespace bfu::service {
 
 void AddKafkaFields(config::Schema& schema, std::string_view service) {
     using config::FieldType;
-    schema.Required("kafka.brokers", FieldType::kString,
-                    "Kafka bootstrap servers, host:port[,host:port...]")
+    schema
+        .Required("kafka.brokers", FieldType::kString,
+                  "Kafka bootstrap servers, host:port[,host:port...]")
         .String("kafka.topic_prefix", "", "Prepended to every topic name")
         .String("kafka.group_id", "bfu-" + std::string(service), "Consumer group id")
         .Int("kafka.instance", 0, "This instance's number; part of the transactional id")
@@ -27,8 +28,8 @@ kafka::KafkaConfig KafkaSettings(const config::Config& cfg, std::string_view ser
     k.group_id = cfg.GetString("kafka.group_id");
     k.transactional_id = cfg.GetString("kafka.transactional_id");
     if (k.transactional_id.empty()) {
-        k.transactional_id = cfg.GetString("kafka.topic_prefix") + "bfu-" +
-                             std::string(service) + "-" + instance;
+        k.transactional_id =
+            cfg.GetString("kafka.topic_prefix") + "bfu-" + std::string(service) + "-" + instance;
     }
     if (!suffix.empty()) {
         k.client_id += "-" + std::string(suffix);

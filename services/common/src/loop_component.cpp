@@ -27,9 +27,9 @@ void LoopComponent::Start() {
         for (const auto& t : spec_.topics) {
             auto parts = (*admin)->PartitionCount(t, spec_.kafka.startup_timeout);
             if (!parts.ok()) {
-                throw std::runtime_error(spec_.name + ": topic " + t + ": " +
-                                         parts.error().ToString() +
-                                         " (ops/stack up creates the topics of schemas/topics.tsv)");
+                throw std::runtime_error(
+                    spec_.name + ": topic " + t + ": " + parts.error().ToString() +
+                    " (ops/stack up creates the topics of schemas/topics.tsv)");
             }
         }
     }
@@ -59,7 +59,8 @@ void LoopComponent::Run(std::stop_token stop) {
     ctx_.logger().Info("consuming", {{"component", spec_.name}, {"topics", spec_.topics}});
     core::Status result =
         spec_.transactional
-            ? kafka::RunLoop(*consumer_, *txn_producer_, spec_.handler, stop, spec_.options, &stats_)
+            ? kafka::RunLoop(*consumer_, *txn_producer_, spec_.handler, stop, spec_.options,
+                             &stats_)
             : kafka::RunLoop(*consumer_, *producer_, spec_.handler, stop, spec_.options, &stats_);
     running_ = false;
     if (!result.ok()) {

@@ -10,22 +10,32 @@ namespace {
 domain::Level ToDomain(contracts::OrgLevel level) {
     using contracts::OrgLevel;
     switch (level) {
-        case OrgLevel::kKf: return domain::Level::kKf;
-        case OrgLevel::kKs: return domain::Level::kKs;
-        case OrgLevel::kForvaltning: return domain::Level::kForvaltning;
-        case OrgLevel::kNamnd: return domain::Level::kNamnd;
-        case OrgLevel::kSektor: return domain::Level::kSektor;
-        case OrgLevel::kVerksamhet: return domain::Level::kVerksamhet;
-        case OrgLevel::kEnhet: return domain::Level::kEnhet;
+        case OrgLevel::kKf:
+            return domain::Level::kKf;
+        case OrgLevel::kKs:
+            return domain::Level::kKs;
+        case OrgLevel::kForvaltning:
+            return domain::Level::kForvaltning;
+        case OrgLevel::kNamnd:
+            return domain::Level::kNamnd;
+        case OrgLevel::kSektor:
+            return domain::Level::kSektor;
+        case OrgLevel::kVerksamhet:
+            return domain::Level::kVerksamhet;
+        case OrgLevel::kEnhet:
+            return domain::Level::kEnhet;
     }
     return domain::Level::kEnhet;
 }
 
 domain::Profile ToDomain(const contracts::BudgetProfile& p) {
     switch (p.kind) {
-        case contracts::ProfileKind::kEven: return domain::Profile::Even();
-        case contracts::ProfileKind::kPersonnel: return domain::Profile::Personnel();
-        case contracts::ProfileKind::kHeating: return domain::Profile::Heating();
+        case contracts::ProfileKind::kEven:
+            return domain::Profile::Even();
+        case contracts::ProfileKind::kPersonnel:
+            return domain::Profile::Personnel();
+        case contracts::ProfileKind::kHeating:
+            return domain::Profile::Heating();
         case contracts::ProfileKind::kExplicit: {
             auto explicit_profile = domain::Profile::Explicit(p.months);
             if (explicit_profile.ok()) return *explicit_profile;
@@ -90,8 +100,8 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
             md->problems.push_back(acc_topic + "/" + key + ": " + account.error().ToString());
             continue;
         }
-        const bool is_balance = (account->account_class == 1 || account->account_class == 2) &&
-                                !account->investment;
+        const bool is_balance =
+            (account->account_class == 1 || account->account_class == 2) && !account->investment;
         if (!is_balance && seen_groups.insert(account->group).second) {
             domain::AccountGroup g;
             g.id = account->group;
@@ -112,8 +122,8 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
     if (rules.empty()) {
         md->chart = domain::ChartOfAccounts::KommunBasDefault();
     } else {
-        auto chart = domain::ChartOfAccounts::Build(std::move(groups), std::move(rules),
-                                                    investment_group);
+        auto chart =
+            domain::ChartOfAccounts::Build(std::move(groups), std::move(rules), investment_group);
         if (!chart.ok()) return std::move(chart).error();
         md->chart = std::move(chart).value();
     }
@@ -133,8 +143,8 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
                                           : "account group " + budget->account_group));
             continue;
         }
-        md->budget.Set({*unit, *group, core::Money::FromOre(budget->annual_ore),
-                        ToDomain(budget->profile)});
+        md->budget.Set(
+            {*unit, *group, core::Money::FromOre(budget->annual_ore), ToDomain(budget->profile)});
     }
     return std::shared_ptr<const MasterData>(std::move(md));
 }

@@ -68,8 +68,8 @@ void MasterTable::Run(std::stop_token stop) {
         for (const auto& topic : topics_) {
             auto parts = (*admin)->PartitionCount(topic, config_.startup_timeout);
             if (!parts.ok()) {
-                ctx_.RequestShutdown(runtime::kExitFatal,
-                                     "master table: topic " + topic + ": " + parts.error().ToString());
+                ctx_.RequestShutdown(runtime::kExitFatal, "master table: topic " + topic + ": " +
+                                                              parts.error().ToString());
                 return;
             }
             for (std::int32_t p = 0; p < *parts; ++p) {
@@ -87,8 +87,8 @@ void MasterTable::Run(std::stop_token stop) {
         ctx_.RequestShutdown(runtime::kExitFatal, "master table: " + s.error().ToString());
         return;
     }
-    auto& records = ctx_.metrics().GetGauge("bfu_master_records",
-                                            "Records held in the master-data table", {});
+    auto& records =
+        ctx_.metrics().GetGauge("bfu_master_records", "Records held in the master-data table", {});
     int empty_polls = 0;
     MasterSnapshot table;
     auto mark_caught_up = [&] {

@@ -23,8 +23,8 @@ int FollowUpYear(const config::Config& cfg) {
     const auto y = cfg.GetInt("followup.year");
     if (y != 0) {
         if (y < 1900 || y > 2999) {
-            throw config::ConfigError("followup.year", "must be a year 1900-2999 or 0, got " +
-                                                           std::to_string(y));
+            throw config::ConfigError("followup.year",
+                                      "must be a year 1900-2999 or 0, got " + std::to_string(y));
         }
         return static_cast<int>(y);
     }

@@ -1,5 +1,7 @@
 #include "bfu/forecasting/forecaster.hpp"
 
+#include <algorithm>
+
 #include "bfu/service/deviation_wire.hpp"
 
 namespace bfu::forecasting {
@@ -8,9 +10,12 @@ namespace {
 
 contracts::ForecastMethod ToWire(domain::ForecastMethod m) {
     switch (m) {
-        case domain::ForecastMethod::kProfileTrend: return contracts::ForecastMethod::kBlend;
-        case domain::ForecastMethod::kRunRate: return contracts::ForecastMethod::kTrend;
-        case domain::ForecastMethod::kManager: return contracts::ForecastMethod::kManager;
+        case domain::ForecastMethod::kProfileTrend:
+            return contracts::ForecastMethod::kBlend;
+        case domain::ForecastMethod::kRunRate:
+            return contracts::ForecastMethod::kTrend;
+        case domain::ForecastMethod::kManager:
+            return contracts::ForecastMethod::kManager;
     }
     return contracts::ForecastMethod::kBlend;
 }
@@ -48,16 +53,19 @@ core::Result<ForecastOutput> Forecaster::OnAggregate(const contracts::UnitAggreg
     if (!period.ok()) {
         return core::Error(core::Errc::kInvalidArgument, "/throughPeriod", period.error().message);
     }
-    auto through = fy.IndexOf(*period);
-    if (!through) return out;
+    // The aggregate's period is the last complete month (analysis leaves out the month still
+    // being booked), so a half-booked month is not read as a trend.
+    auto month = fy.IndexOf(*period);
+    if (!month) return out;
+    const int through = *month;
     domain::MonthlyAmounts outcome{};
     domain::MonthlyAmounts budget{};
     for (std::size_t m = 0; m < 12; ++m) {
         outcome[m] = a.totals.months[m].outcome_ore;
         budget[m] = a.totals.months[m].budget_ore;
     }
-    const auto f = domain::ForecastProfileTrend(outcome, budget, *through, config_);
-    const int round = *through / 2 + 1;
+    const auto f = domain::ForecastProfileTrend(outcome, budget, through, config_);
+    const int round = std::max(through, 0) / 2 + 1;
     auto [it, fresh] = last_written_.try_emplace({a.unit.value(), round}, 0);
     if (!fresh && it->second == f.total.ore()) return out;
     it->second = f.total.ore();
@@ -73,7 +81,7 @@ core::Result<ForecastOutput> Forecaster::OnAggregate(const contracts::UnitAggreg
     fc.inputs.outcome_to_date_ore = f.outcome_to_date.ore();
     fc.inputs.budget_to_date_ore = a.totals.budget_to_date_ore;
     std::int64_t budget_rest = 0;
-    for (int m = *through + 1; m < 12; ++m) budget_rest += budget[static_cast<std::size_t>(m)];
+    for (int m = through + 1; m < 12; ++m) budget_rest += budget[static_cast<std::size_t>(m)];
     fc.inputs.remaining_profile_ore = budget_rest;
     fc.inputs.trend_adjustment_ore = f.rest.ore() - budget_rest;
     fc.made_at = core::ToRfc3339(now);

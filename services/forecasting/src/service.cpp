@@ -72,7 +72,8 @@ void Wire(runtime::Context& ctx) {
         },
         ctx);
 
-    auto* written = &ctx.metrics().GetCounter("bfu_forecasting_forecasts_total", "Forecasts written");
+    auto* written =
+        &ctx.metrics().GetCounter("bfu_forecasting_forecasts_total", "Forecasts written");
     const std::string forecasts_topic = service::Topic(cfg, contracts::topics::kForecasts);
     const std::string deviations_topic = service::Topic(cfg, contracts::topics::kDeviations);
 
@@ -107,9 +108,11 @@ void Wire(runtime::Context& ctx) {
             }
             for (const auto& f : out->forecasts) {
                 outcomes[i].outputs.push_back(
-                    {forecasts_topic, f.Key(),
-                     contracts::EncodeMessage(f, {f.Key() + ":" + std::to_string(f.total_ore),
-                                                  std::string(kSource), clock.Now(), f.unit.value()}),
+                    {forecasts_topic,
+                     f.Key(),
+                     contracts::EncodeMessage(
+                         f, {f.Key() + ":" + std::to_string(f.total_ore), std::string(kSource),
+                             clock.Now(), f.unit.value()}),
                      {}});
                 const auto key = service::status_keys::Forecast(redis_prefix, f.unit.value());
                 redis_cmds.push_back({"DEL", key});
@@ -123,11 +126,13 @@ void Wire(runtime::Context& ctx) {
             for (const auto& d : out->deviations) {
                 const std::string id = d.deviation_id.value() + ":" + std::to_string(d.seq);
                 outcomes[i].outputs.push_back(
-                    {deviations_topic, d.Key(),
-                     contracts::EncodeMessage(d, {id, std::string(kSource), clock.Now(), d.unit.value()}),
+                    {deviations_topic,
+                     d.Key(),
+                     contracts::EncodeMessage(
+                         d, {id, std::string(kSource), clock.Now(), d.unit.value()}),
                      {}});
-                log.Info("forecast deviation", {{"id", d.deviation_id.value()},
-                                                {"event", contracts::ToString(d.event)}});
+                log.Info("forecast deviation",
+                         {{"id", d.deviation_id.value()}, {"event", contracts::ToString(d.event)}});
             }
         }
         if (!redis_cmds.empty()) {

@@ -53,7 +53,8 @@ void Wire(runtime::Context& ctx) {
                 log.Warn("master data not usable yet", {{"reason", md.error().ToString()}});
                 return;
             }
-            for (const auto& p : (*md)->problems) log.Warn("master record left out", {{"problem", p}});
+            for (const auto& p : (*md)->problems)
+                log.Warn("master record left out", {{"problem", p}});
             checker->SetMaster(*md);
         },
         ctx);
@@ -93,9 +94,10 @@ void Wire(runtime::Context& ctx) {
                         const std::string id =
                             result.voucher_key + ":" + std::to_string(line.line_no);
                         out.outputs.push_back(
-                            {lines_topic, line.Key(),
-                             contracts::EncodeMessage(line, {id, std::string(kSource), clock.Now(),
-                                                             line.unit.value()}),
+                            {lines_topic,
+                             line.Key(),
+                             contracts::EncodeMessage(
+                                 line, {id, std::string(kSource), clock.Now(), line.unit.value()}),
                              {}});
                     }
                     accepted->Inc();
@@ -104,10 +106,11 @@ void Wire(runtime::Context& ctx) {
                 case CheckResult::Kind::kRejected: {
                     const std::string key = result.rejected.Key();
                     out.outputs.push_back(
-                        {rejected_topic, key,
-                         contracts::EncodeMessage(result.rejected,
-                                                  {"rejected:" + key, std::string(kSource),
-                                                   clock.Now(), result.voucher_key}),
+                        {rejected_topic,
+                         key,
+                         contracts::EncodeMessage(
+                             result.rejected, {"rejected:" + key, std::string(kSource), clock.Now(),
+                                               result.voucher_key}),
                          {}});
                     rejected->Inc();
                     log.Info("voucher rejected",

@@ -70,10 +70,10 @@ CheckResult VoucherChecker::Check(std::string_view payload, const contracts::Ori
             return reject({Reason("schema", env.error().field, std::nullopt, env.error().message)});
         }
         if (env->type != contracts::Voucher::kType) {
-            return reject({Reason("schema", "/type", std::nullopt,
-                                  "expected an event of type " +
-                                      std::string(contracts::Voucher::kType) + ", got " +
-                                      env->type)});
+            return reject(
+                {Reason("schema", "/type", std::nullopt,
+                        "expected an event of type " + std::string(contracts::Voucher::kType) +
+                            ", got " + env->type)});
         }
         doc = env->data;
         pointer_prefix = "/data";
@@ -82,7 +82,8 @@ CheckResult VoucherChecker::Check(std::string_view payload, const contracts::Ori
     if (doc.is_object()) {
         auto s = doc.find("source");
         auto id = doc.find("voucherId");
-        if (s != doc.end() && s->is_string()) out.rejected.source = core::SourceId(s->get<std::string>());
+        if (s != doc.end() && s->is_string())
+            out.rejected.source = core::SourceId(s->get<std::string>());
         if (id != doc.end() && id->is_string()) {
             out.rejected.voucher_id = core::VoucherId(id->get<std::string>());
         }
@@ -128,9 +129,9 @@ CheckResult VoucherChecker::Check(std::string_view payload, const contracts::Ori
     return out;
 }
 
-std::vector<RejectReason> VoucherChecker::Validate(const contracts::Voucher& v,
-                                                   const service::MasterData& md,
-                                                   std::vector<contracts::LedgerLine>& lines) const {
+std::vector<RejectReason> VoucherChecker::Validate(
+    const contracts::Voucher& v, const service::MasterData& md,
+    std::vector<contracts::LedgerLine>& lines) const {
     std::vector<RejectReason> reasons;
     auto date = domain::Date::Parse(v.date);
     if (!date.ok()) {
@@ -140,9 +141,9 @@ std::vector<RejectReason> VoucherChecker::Validate(const contracts::Voucher& v,
     std::int64_t sum = 0;
     for (const auto& l : v.lines) sum += l.amount_ore;
     if (sum != 0) {
-        reasons.push_back(Reason("unbalanced", "/lines", std::nullopt,
-                                 "the lines sum to " + core::Money::FromOre(sum).ToString() +
-                                     " kr, not 0"));
+        reasons.push_back(
+            Reason("unbalanced", "/lines", std::nullopt,
+                   "the lines sum to " + core::Money::FromOre(sum).ToString() + " kr, not 0"));
     }
     const std::int64_t line_count = static_cast<std::int64_t>(v.lines.size());
     for (std::size_t i = 0; i < v.lines.size(); ++i) {
@@ -152,8 +153,8 @@ std::vector<RejectReason> VoucherChecker::Validate(const contracts::Voucher& v,
         if (l.trans_date) {
             auto td = domain::Date::Parse(*l.trans_date);
             if (!td.ok()) {
-                reasons.push_back(Reason("invalid_date", LineField(i, "transDate"), line_no,
-                                         td.error().message));
+                reasons.push_back(
+                    Reason("invalid_date", LineField(i, "transDate"), line_no, td.error().message));
                 continue;
             }
             posting_date = *td;
@@ -172,16 +173,17 @@ std::vector<RejectReason> VoucherChecker::Validate(const contracts::Voucher& v,
         const std::string& unit = l.unit.value();
         auto cls = domain::ClassOfAccount(account);
         if (!cls.ok()) {
-            reasons.push_back(Reason("unknown_account", LineField(i, "account"), line_no,
-                                     cls.error().message));
+            reasons.push_back(
+                Reason("unknown_account", LineField(i, "account"), line_no, cls.error().message));
             continue;
         }
         bool investment = false;
         if (!md.accounts.empty()) {
             auto it = md.accounts.find(account);
             if (it == md.accounts.end()) {
-                reasons.push_back(Reason("unknown_account", LineField(i, "account"), line_no,
-                                         "account " + account + " is not in the chart of accounts"));
+                reasons.push_back(
+                    Reason("unknown_account", LineField(i, "account"), line_no,
+                           "account " + account + " is not in the chart of accounts"));
                 continue;
             }
             if (!it->second.active) {
@@ -197,9 +199,9 @@ std::vector<RejectReason> VoucherChecker::Validate(const contracts::Voucher& v,
             continue;
         }
         if (!rules_.open_years.empty() && rules_.open_years.count(period.year()) == 0) {
-            reasons.push_back(Reason("year_not_open", LineField(i, "transDate"), line_no,
-                                     "fiscal year " + std::to_string(period.year()) +
-                                         " is not open for postings"));
+            reasons.push_back(Reason(
+                "year_not_open", LineField(i, "transDate"), line_no,
+                "fiscal year " + std::to_string(period.year()) + " is not open for postings"));
             continue;
         }
         if (rules_.closed_periods.count(period.ToString()) != 0) {
@@ -218,8 +220,8 @@ std::vector<RejectReason> VoucherChecker::Validate(const contracts::Voucher& v,
         if (info.ok()) {
             out.account_group = md.chart.groups()[info->group].id;
             out.is_investment = info->kind == domain::GroupKind::kInvestment;
-            out.is_operating = !out.is_investment &&
-                               info->account_class != domain::AccountClass::kBalanceSheet;
+            out.is_operating =
+                !out.is_investment && info->account_class != domain::AccountClass::kBalanceSheet;
         } else {
             // A balance-sheet line passes (the voucher must balance) but is no follow-up outcome.
             out.account_group = "balansrakning";

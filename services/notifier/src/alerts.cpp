@@ -39,22 +39,32 @@ std::string Percent(double share) {
 
 std::string KindText(contracts::DeviationKind k) {
     switch (k) {
-        case contracts::DeviationKind::kBudget: return "budgetavvikelse";
-        case contracts::DeviationKind::kInvestment: return "investeringsavvikelse";
-        case contracts::DeviationKind::kForecast: return "prognosavvikelse";
-        case contracts::DeviationKind::kGoal: return "målavvikelse";
-        case contracts::DeviationKind::kHr: return "personalavvikelse";
+        case contracts::DeviationKind::kBudget:
+            return "budgetavvikelse";
+        case contracts::DeviationKind::kInvestment:
+            return "investeringsavvikelse";
+        case contracts::DeviationKind::kForecast:
+            return "prognosavvikelse";
+        case contracts::DeviationKind::kGoal:
+            return "målavvikelse";
+        case contracts::DeviationKind::kHr:
+            return "personalavvikelse";
     }
     return "avvikelse";
 }
 
 std::string EventText(contracts::DeviationEventKind e) {
     switch (e) {
-        case contracts::DeviationEventKind::kOpened: return "Ny";
-        case contracts::DeviationEventKind::kChanged: return "Ändrad";
-        case contracts::DeviationEventKind::kEscalated: return "Eskalerad";
-        case contracts::DeviationEventKind::kClosed: return "Avslutad";
-        default: return "Uppdaterad";
+        case contracts::DeviationEventKind::kOpened:
+            return "Ny";
+        case contracts::DeviationEventKind::kChanged:
+            return "Ändrad";
+        case contracts::DeviationEventKind::kEscalated:
+            return "Eskalerad";
+        case contracts::DeviationEventKind::kClosed:
+            return "Avslutad";
+        default:
+            return "Uppdaterad";
     }
 }
 
@@ -62,8 +72,8 @@ std::string EventText(contracts::DeviationEventKind e) {
 std::string RefSafe(const std::string& s) {
     std::string out;
     for (char c : s) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '_' || c == '.' || c == '-';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
         out += ok ? c : '-';
     }
     return out;
@@ -96,25 +106,26 @@ bool ShouldAlert(const contracts::DeviationEvent& event, bool alerted_before) {
 }
 
 std::vector<AlertMessage> AlertsFor(const contracts::DeviationEvent& event,
-                                    contracts::AlertChannel channel, core::TimePoint now) {
+                                    contracts::AlertChannel channel, core::TimePoint now,
+                                    const std::string& unit_name) {
+    const std::string unit =
+        unit_name.empty() ? event.unit.value() : unit_name + " (" + event.unit.value() + ")";
     std::vector<AlertMessage> out;
     if (!Alerted(event.event)) return out;
     std::vector<contracts::Person> recipients = event.notified;
     recipients.push_back(event.responsible);
 
-    const std::string subject = EventText(event.event) + " " + KindText(event.kind) + " för " +
-                                event.unit.value() + " (" + event.period + "): " +
-                                Kronor(event.deviation_ore.value_or(0)) + ", " +
-                                Percent(event.share);
+    const std::string subject =
+        EventText(event.event) + " " + KindText(event.kind) + " för " + unit + ", t.o.m. " +
+        event.period + ": " + Kronor(event.deviation_ore.value_or(0)) + ", " + Percent(event.share);
     std::ostringstream body;
     body << subject << "\n\n";
-    body << "Enhet: " << event.unit.value() << " (nivå " << contracts::ToString(event.level) << ")\n";
+    body << "Enhet: " << unit << " (nivå " << contracts::ToString(event.level) << ")\n";
     body << "Period t.o.m.: " << event.period << "\n";
     if (event.outcome_ore) body << "Utfall hittills: " << Kronor(*event.outcome_ore) << "\n";
     if (event.budget_ore) body << "Budget hittills: " << Kronor(*event.budget_ore) << "\n";
-    body << "Avvikelse: " << Kronor(event.deviation_ore.value_or(0)) << " ("
-         << Percent(event.share) << "), allvarlighet " << contracts::ToString(event.severity)
-         << "\n";
+    body << "Avvikelse: " << Kronor(event.deviation_ore.value_or(0)) << " (" << Percent(event.share)
+         << "), allvarlighet " << contracts::ToString(event.severity) << "\n";
     body << "Ansvarig chef: " << event.responsible.name << " (" << event.responsible.role << ")\n";
     body << (event.within_mandate ? "Avvikelsen ryms inom ansvarig chefs mandat.\n"
                                   : "Avvikelsen är större än ansvarig chefs mandat: överordnad "
@@ -161,7 +172,9 @@ std::string EncodedWord(const std::string& text) {
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string b64;
     std::size_t i = 0;
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned>(static_cast<unsigned char>(text[k])); };
+    const auto byte = [&](std::size_t k) {
+        return static_cast<unsigned>(static_cast<unsigned char>(text[k]));
+    };
     for (; i + 2 < text.size(); i += 3) {
         const unsigned v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
         b64 += kAlphabet[(v >> 18) & 63];

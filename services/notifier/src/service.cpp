@@ -2,14 +2,18 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 
 #include "bfu/contracts/envelope.hpp"
+#include "bfu/contracts/master.hpp"
 #include "bfu/contracts/topics.hpp"
 #include "bfu/notifier/alerts.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/loop_component.hpp"
+#include "bfu/service/master_table.hpp"
 #include "bfu/service/query_server.hpp"
 #include "bfu/zmq/zmq.hpp"
 
@@ -34,8 +38,8 @@ config::Schema MakeSchema() {
 
 std::string SafeFileName(std::string s) {
     for (auto& c : s) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '-' || c == '_' || c == '.';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
         if (!ok) c = '_';
     }
     return s;
@@ -65,8 +69,8 @@ void Wire(runtime::Context& ctx) {
     }
     const std::string from = cfg.GetString("notifier.from");
     const std::string alerts_topic = service::Topic(cfg, contracts::topics::kAlerts);
-    auto* sent = &ctx.metrics().GetCounter("bfu_notifier_alerts_total", "Alerts sent",
-                                           {{"channel", "zmq"}});
+    auto* sent =
+        &ctx.metrics().GetCounter("bfu_notifier_alerts_total", "Alerts sent", {{"channel", "zmq"}});
     auto* mailed = &ctx.metrics().GetCounter("bfu_notifier_alerts_total", "Alerts sent",
                                              {{"channel", "email"}});
 
@@ -78,6 +82,31 @@ void Wire(runtime::Context& ctx) {
     // alert ids are deterministic, so the audit trail shows a repeat as the same alert.
     spec.transactional = false;
     spec.options.dlq_topic = service::Topic(cfg, contracts::topics::kDeadLetter);
+    // Unit names for the alert texts, from the organisation master topic.
+    struct Names {
+        std::mutex mu;
+        std::map<std::string, std::string> by_id;
+    };
+    auto names = std::make_shared<Names>();
+    auto& master = ctx.Emplace<service::MasterTable>(
+        service::KafkaSettings(cfg, "notifier", "master"),
+        std::vector<std::string>{service::Topic(cfg, contracts::topics::kMasterOrg)},
+        [names](const service::MasterSnapshot& snap) {
+            std::map<std::string, std::string> by_id;
+            for (const auto& [topic, records] : snap) {
+                for (const auto& [key, value] : records) {
+                    auto unit = contracts::DecodeMessage<contracts::OrgUnit>(value);
+                    if (unit.ok()) by_id[unit->id.value()] = unit->name;
+                }
+            }
+            std::lock_guard lock(names->mu);
+            names->by_id = std::move(by_id);
+        },
+        ctx);
+    spec.before_start = [&master](std::stop_token st) {
+        while (!st.stop_requested() && !master.WaitCaughtUp(std::chrono::milliseconds(200))) {
+        }
+    };
     // Deviations whose opening was alerted, so that their closing is alerted too.
     auto alerted = std::make_shared<std::set<std::string>>();
     spec.handler = [=, &log](const std::vector<kafka::Message>& batch) {
@@ -96,12 +125,20 @@ void Wire(runtime::Context& ctx) {
             } else {
                 alerted->insert(id);
             }
-            for (auto& m : AlertsFor(*event, contracts::AlertChannel::kZmq, clock.Now())) {
+            std::string unit_name;
+            {
+                std::lock_guard lock(names->mu);
+                auto it = names->by_id.find(event->unit.value());
+                if (it != names->by_id.end()) unit_name = it->second;
+            }
+            for (auto& m :
+                 AlertsFor(*event, contracts::AlertChannel::kZmq, clock.Now(), unit_name)) {
                 nlohmann::json live = {{"alert", m.alert.ToJson()},
                                        {"subject", m.subject},
                                        {"body", m.body},
                                        {"deviation", event->ToJson()}};
-                if (auto s = channels->publisher->PublishJson("alert." + event->unit.value(), live); !s.ok()) {
+                if (auto s = channels->publisher->PublishJson("alert." + event->unit.value(), live);
+                    !s.ok()) {
                     m.alert.status = contracts::AlertStatus::kFailed;
                     m.alert.error = s.error().ToString();
                 }
@@ -110,7 +147,8 @@ void Wire(runtime::Context& ctx) {
                                    {"role", m.alert.recipient.role},
                                    {"subject", m.subject}});
                 outcomes[i].outputs.push_back(
-                    {alerts_topic, m.alert.Key(),
+                    {alerts_topic,
+                     m.alert.Key(),
                      contracts::EncodeMessage(m.alert, {m.alert.alert_id, std::string(kSource),
                                                         clock.Now(), event->unit.value()}),
                      {}});
@@ -128,10 +166,11 @@ void Wire(runtime::Context& ctx) {
                     }
                     mailed->Inc();
                     outcomes[i].outputs.push_back(
-                        {alerts_topic, mail.alert.Key(),
-                         contracts::EncodeMessage(mail.alert,
-                                                  {mail.alert.alert_id, std::string(kSource),
-                                                   clock.Now(), event->unit.value()}),
+                        {alerts_topic,
+                         mail.alert.Key(),
+                         contracts::EncodeMessage(
+                             mail.alert, {mail.alert.alert_id, std::string(kSource), clock.Now(),
+                                          event->unit.value()}),
                          {}});
                 }
             }

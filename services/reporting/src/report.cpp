@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -24,11 +24,20 @@ std::string HtmlEscape(const std::string& s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            default:
+                out += c;
         }
     }
     return out;
@@ -196,8 +205,8 @@ std::string RenderHtml(const ReportModel& m) {
           "<th>Årsbudget</th><th>Helårsprognos</th><th>Status</th></tr>\n";
     for (const auto& r : m.rows) {
         os << "<tr class=\"" << r.light << "\"><td style=\"padding-left:" << (8 + r.depth * 16)
-           << "px\">" << HtmlEscape(r.name) << " (" << HtmlEscape(r.unit) << ")</td><td>"
-           << r.level << "</td><td class=n>" << Tkr(r.outcome_to_date_ore) << "</td><td class=n>"
+           << "px\">" << HtmlEscape(r.name) << " (" << HtmlEscape(r.unit) << ")</td><td>" << r.level
+           << "</td><td class=n>" << Tkr(r.outcome_to_date_ore) << "</td><td class=n>"
            << Tkr(r.budget_to_date_ore) << "</td><td class=n>" << Tkr(r.deviation_ore)
            << "</td><td class=n>" << Percent(r.share_bp) << "</td><td class=n>"
            << Tkr(r.annual_budget_ore) << "</td><td class=n>"
@@ -207,8 +216,8 @@ std::string RenderHtml(const ReportModel& m) {
     os << "</table>\n<h2>Öppna avvikelser</h2>\n<ul>\n";
     if (m.open_deviations.empty()) os << "<li>Inga öppna avvikelser.</li>\n";
     for (const auto& d : m.open_deviations) {
-        os << "<li><b>" << HtmlEscape(d.unit.value()) << "</b> " << contracts::ToString(d.kind) << ": "
-           << Tkr(d.deviation_ore.value_or(0)) << ", " << contracts::ToString(d.severity)
+        os << "<li><b>" << HtmlEscape(d.unit.value()) << "</b> " << contracts::ToString(d.kind)
+           << ": " << Tkr(d.deviation_ore.value_or(0)) << ", " << contracts::ToString(d.severity)
            << ", ansvarig " << HtmlEscape(d.responsible.name)
            << (d.within_mandate ? " (inom mandat)" : " (utöver mandat)") << "<ul>";
         for (const auto& c : d.causes) {
@@ -220,8 +229,8 @@ std::string RenderHtml(const ReportModel& m) {
     os << "</ul>\n<h2>Goda exempel</h2>\n<ul>\n";
     if (m.good_examples.empty()) os << "<li>Inga enheter under budget ännu.</li>\n";
     for (const auto& r : m.good_examples) {
-        os << "<li>" << HtmlEscape(r.name) << " (" << HtmlEscape(r.unit) << "): "
-           << Tkr(-r.deviation_ore) << " under budget</li>\n";
+        os << "<li>" << HtmlEscape(r.name) << " (" << HtmlEscape(r.unit)
+           << "): " << Tkr(-r.deviation_ore) << " under budget</li>\n";
     }
     os << "</ul>\n</body></html>\n";
     return os.str();

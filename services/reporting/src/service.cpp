@@ -52,11 +52,13 @@ void Wire(runtime::Context& ctx) {
     const int year = service::FollowUpYear(cfg);
     const std::string prefix = cfg.GetString("kafka.topic_prefix");
     auto& log = ctx.logger();
-    const std::filesystem::path dir = std::filesystem::path(cfg.GetString("reporting.dir")) /
-                                      std::to_string(year);
+    const std::filesystem::path dir =
+        std::filesystem::path(cfg.GetString("reporting.dir")) / std::to_string(year);
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec) throw config::ConfigError("reporting.dir", "cannot create " + dir.string() + ": " + ec.message());
+    if (ec)
+        throw config::ConfigError("reporting.dir",
+                                  "cannot create " + dir.string() + ": " + ec.message());
 
     struct State {
         std::mutex mu;
@@ -104,13 +106,22 @@ void Wire(runtime::Context& ctx) {
             core::Status s = core::Ok();
             if (m.topic == t_agg) {
                 auto a = contracts::DecodeMessage<contracts::UnitAggregate>(m.value);
-                if (a.ok()) state->book.OnAggregate(*a); else s = std::move(a).error();
+                if (a.ok())
+                    state->book.OnAggregate(*a);
+                else
+                    s = std::move(a).error();
             } else if (m.topic == t_dev) {
                 auto d = contracts::DecodeMessage<contracts::DeviationEvent>(m.value);
-                if (d.ok()) state->book.OnDeviation(*d); else s = std::move(d).error();
+                if (d.ok())
+                    state->book.OnDeviation(*d);
+                else
+                    s = std::move(d).error();
             } else if (m.topic == t_fc) {
                 auto f = contracts::DecodeMessage<contracts::Forecast>(m.value);
-                if (f.ok()) state->book.OnForecast(*f); else s = std::move(f).error();
+                if (f.ok())
+                    state->book.OnForecast(*f);
+                else
+                    s = std::move(f).error();
             }
             outcomes[i].status = std::move(s);
         }
@@ -145,9 +156,10 @@ void Wire(runtime::Context& ctx) {
         }
         written->Inc();
         outcomes.back().outputs.push_back(
-            {t_reports, pub.Key(),
-             contracts::EncodeMessage(pub, {pub.report_id, std::string(kSource), clock.Now(),
-                                            pub.scope.value()}),
+            {t_reports,
+             pub.Key(),
+             contracts::EncodeMessage(
+                 pub, {pub.report_id, std::string(kSource), clock.Now(), pub.scope.value()}),
              {}});
         log.Info("report written", {{"file", pub.files.front().path}});
         return outcomes;

@@ -188,20 +188,32 @@ void OutcomeLedger::PostBatch(std::span<const Posting> postings) {
         for (const Posting& p : postings) Post(p);
         return;
     }
-    // Two-stage software pipeline: the slot of line i+16 is prefetched; by the time line i+8
-    // is reached its slot is in cache, so its row can be found and prefetched in turn.
+    // Two-stage software pipeline: the slot of line i+32 is prefetched; by the time it is line
+    // i+16 its slot is in cache, so the row cell can be found and prefetched in turn.
     constexpr std::size_t kSlotAhead = 32;
     constexpr std::size_t kRowAhead = 16;
     for (std::size_t i = 0; i < n; ++i) {
         if (i + kSlotAhead < n)
             __builtin_prefetch(&slots_[SlotOf(KeyOf(postings[i + kSlotAhead]))]);
         if (i + kRowAhead < n) {
-            const std::uint64_t key = KeyOf(postings[i + kRowAhead]);
+            const Posting& ahead = postings[i + kRowAhead];
+            const std::uint64_t key = KeyOf(ahead);
             const Slot& s = slots_[SlotOf(key)];
-            if (s.key == key) __builtin_prefetch(&rows_[s.row]);
+            if (s.key == key) __builtin_prefetch(&rows_[s.row][ahead.month]);
         }
         Post(postings[i]);
     }
+}
+
+void OutcomeLedger::MarkDirty(UnitIndex u) {
+    if (!dirty_flag_[u]) {
+        dirty_flag_[u] = 1;
+        dirty_.push_back(u);
+    }
+}
+
+void OutcomeLedger::MarkAllDirty() {
+    for (UnitIndex u = 0; u < dirty_flag_.size(); ++u) MarkDirty(u);
 }
 
 std::vector<UnitIndex> OutcomeLedger::TakeDirty() {

@@ -168,7 +168,10 @@ core::Result<Timetable> BuildTimetable(int year, const TimetableConfig& config) 
                       "Verksamheterna redovisar måluppfyllelse för " + std::to_string(year) +
                           " för presidierna i nämnderna och KF samt för KS."));
 
-    for (const auto& [key, date] : config.dates) {
+    for (const auto& entry : config.dates) {
+        // Named copies, not a structured binding: clang 14 cannot capture bindings in lambdas.
+        const std::string& key = entry.first;
+        const Date date = entry.second;
         auto it = std::find_if(ev.begin(), ev.end(), [&](const auto& e) { return e.key == key; });
         if (it == ev.end()) {
             return Error(Errc::kInvalidArgument, "timetable." + key,

@@ -112,21 +112,20 @@ json DryRunJson(const SieFile& f, const Outcomes& o, const Reconciliation& rec) 
     doc["counts"] = CountsJson(f, o);
 
     json outcome = json::array();
-    for (const auto& [key, cell] : o.by_account_period()) {
-        outcome.push_back({{"account", key.first},
-                           {"period", key.second.ToString()},
+    for (const auto& [key, cell] : o.SortedByAccountPeriod()) {
+        outcome.push_back({{"account", key.account},
+                           {"period", key.period.ToString()},
                            {"amount_ore", cell.amount.ore()},
                            {"lines", cell.lines}});
     }
     doc["outcome"] = std::move(outcome);
 
     json by_object = json::array();
-    for (const auto& [key, cell] : o.by_object()) {
-        const auto& [account, period, dimension, object] = key;
-        by_object.push_back({{"account", account},
-                             {"period", period.ToString()},
-                             {"dimension", dimension},
-                             {"object", object},
+    for (const auto& [key, cell] : o.SortedByObject()) {
+        by_object.push_back({{"account", key.account},
+                             {"period", key.period.ToString()},
+                             {"dimension", key.dimension},
+                             {"object", key.object},
                              {"amount_ore", cell.amount.ore()},
                              {"lines", cell.lines}});
     }

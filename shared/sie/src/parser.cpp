@@ -80,7 +80,7 @@ constexpr std::array<LabelName, 32> kLabels = {{
     {"#OMFATTN", Label::kOmfattn}, {"#KSUMMA", Label::kKsumma},
 }};
 
-Label Classify(std::string_view label) {
+Label ClassifyExact(std::string_view label) {
     for (const LabelName& l : kLabels) {
         if (l.name.size() == label.size() &&
             std::memcmp(l.name.data(), label.data(), label.size()) == 0) {
@@ -88,6 +88,19 @@ Label Classify(std::string_view label) {
         }
     }
     return Label::kUnknown;
+}
+
+// Labels are upper case in the standard; a writer that lower-cases them still means them, and
+// ignoring "#trans" as unknown would silently drop rows.
+Label Classify(std::string_view label) {
+    const Label exact = ClassifyExact(label);
+    if (exact != Label::kUnknown || label.size() > 16) return exact;
+    char upper[16];
+    for (std::size_t i = 0; i < label.size(); ++i) {
+        const char c = label[i];
+        upper[i] = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    }
+    return ClassifyExact(std::string_view(upper, label.size()));
 }
 
 struct Record {
@@ -103,6 +116,21 @@ struct Record {
         return i < count ? fields[i].text : std::string_view();
     }
 };
+
+// FNV-1a over series, a separator no field can hold unescaped, and number.
+std::uint64_t HashKey(std::string_view series, std::string_view number) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    auto mix = [&h](std::string_view s) {
+        for (char c : s) {
+            h ^= static_cast<unsigned char>(c);
+            h *= 0x100000001b3ull;
+        }
+    };
+    mix(series);
+    mix(std::string_view("\n", 1));
+    mix(number);
+    return h;
+}
 
 std::string_view LexErrorText(LexError e) {
     switch (e) {
@@ -261,6 +289,20 @@ private:
         return r.Has(i) ? Text(r.fields[i]) : std::string();
     }
 
+    // As Text, into a string whose capacity is reused (rows of a streamed parse).
+    void AssignText(std::string& out, const Record& r, std::size_t i) {
+        out.clear();
+        if (!r.Has(i)) return;
+        const Field& f = r.fields[i];
+        if (f.kind == FieldKind::kQuotedEscaped) {
+            scratch_.clear();
+            AppendUnescaped(scratch_, f.text);
+            AppendUtf8(out, scratch_, encoding_);
+        } else {
+            AppendUtf8(out, f.text, encoding_);
+        }
+    }
+
     // --- checksum ---
 
     void FeedChecksum(std::string_view bytes) {
@@ -370,6 +412,12 @@ private:
                     AddReason("syntax", std::string(r.label), message);
                     return;
                 }
+            }
+            if (r.kind == Label::kVer) {
+                // Still a voucher: counted, and rejected with the reason, never dropped.
+                StartVoucher(r);
+                AddReason("syntax", "#VER", message);
+                return;
             }
             AddIssue(Severity::kError, "syntax", r.label, message);
             return;
@@ -512,11 +560,12 @@ private:
     }
 
     // Once per account: a non-numeric account is read, but said aloud.
-    void NoteAccount(std::string_view number, std::string_view field) {
+    void NoteAccount(std::string_view number, std::string_view label, std::string_view field) {
         if (IsNumericAccount(number)) return;
         if (!non_numeric_accounts_.emplace(number).second) return;
         AddIssue(
-            Severity::kWarning, "non_numeric_account", field,
+            Severity::kWarning, "non_numeric_account",
+            std::string(label) + " " + std::string(field),
             "account " + Quote(number) + " is not numeric as BAS accounts are; read as written");
     }
 
@@ -540,7 +589,7 @@ private:
                          std::string(r.label) + " ignored");
             return;
         }
-        NoteAccount(number, std::string(r.label) + " kontonr");
+        NoteAccount(number, r.label, "kontonr");
         Account* a = AccountFor(number);
         switch (r.kind) {
             case Label::kKonto:
@@ -618,13 +667,13 @@ private:
         while (cursor.Next(dim_field)) {
             std::int32_t dim = 0;
             if (!ParseInt32(dim_field.text, dim) || dim <= 0) {
-                error = "object list {" + std::string(list.text.substr(0, 60)) + "}: dimension " +
-                        Quote(dim_field.text) + " is not a positive number";
+                error = "object list " + Quote(list.text) + ": dimension " + Quote(dim_field.text) +
+                        " is not a positive number";
                 return false;
             }
             if (!cursor.Next(obj_field)) {
-                error = "object list {" + std::string(list.text.substr(0, 60)) + "}: dimension " +
-                        std::to_string(dim) + " has no object";
+                error = "object list " + Quote(list.text) + ": dimension " + std::to_string(dim) +
+                        " has no object";
                 return false;
             }
             out.push_back({dim, Text(obj_field)});
@@ -640,14 +689,18 @@ private:
 
     void StartVoucher(const Record& r) {
         ++out_.stats.ver_records;
-        cur_ = Voucher{};
+        RecycleLines();
+        cur_.date = Date{};
+        cur_.registered.reset();
+        cur_.removed_rows = 0;
+        cur_.end_line = 0;
         cur_reasons_.clear();
         voucher_failed_ = false;
         pending_rtrans_ = kNoPending;
         cur_.source_line = line_no_;
         block_ = Block::kAfterVer;
-        cur_.series = Text(r, 0);
-        cur_.number = Text(r, 1);
+        AssignText(cur_.series, r, 0);
+        AssignText(cur_.number, r, 1);
         const std::optional<Date> date = Date::Parse(r.Raw(2));
         if (date) {
             cur_.date = *date;
@@ -662,20 +715,19 @@ private:
         }
         if (!cur_.number.empty()) {
             // Some exporters reuse a number (BL writes every depreciation voucher as "# 1");
-            // a key that is not unique cannot serve alone as the voucher's identity.
-            std::string key = cur_.series;
-            key += '\x1f';
-            key += cur_.number;
-            auto [it, inserted] = voucher_keys_.try_emplace(std::move(key), line_no_);
+            // a key that is not unique cannot serve alone as the voucher's identity. A 64-bit
+            // hash of the key keeps this cheap per voucher; a false alarm needs a collision
+            // (odds about n^2 / 2^65: nil for any real file).
+            const std::uint64_t key = HashKey(cur_.series, cur_.number);
+            auto [it, inserted] = voucher_keys_.try_emplace(key, line_no_);
             if (!inserted) {
                 AddIssue(Severity::kWarning, "duplicate_voucher_key", "#VER vernr",
                          "voucher " + Quote(cur_.Key()) +
-                             " (series and number) was already "
-                             "used on line " +
+                             " (series and number) was already used on line " +
                              std::to_string(it->second) + "; the two are different vouchers");
             }
         }
-        cur_.text = Text(r, 3);
+        AssignText(cur_.text, r, 3);
         if (r.Has(4) && !r.Raw(4).empty()) {
             cur_.registered = Date::Parse(r.Raw(4));
             if (!cur_.registered) {
@@ -684,7 +736,21 @@ private:
                     "registration date " + Quote(r.Raw(4)) + " is not a date YYYYMMDD; ignored");
             }
         }
-        cur_.sign = Text(r, 5);
+        AssignText(cur_.sign, r, 5);
+    }
+
+    // Rows of a finished voucher go back to a pool, so that a streamed parse reuses their
+    // strings and object lists instead of allocating per row.
+    void RecycleLines() {
+        for (VoucherLine& l : cur_.lines) spare_.push_back(std::move(l));
+        cur_.lines.clear();
+    }
+
+    VoucherLine TakeLine() {
+        if (spare_.empty()) return {};
+        VoucherLine l = std::move(spare_.back());
+        spare_.pop_back();
+        return l;
     }
 
     void OpenBlock() {
@@ -749,9 +815,10 @@ private:
         } else {
             ++out_.stats.trans_records;
         }
-        VoucherLine line;
+        VoucherLine line = TakeLine();
         if (!ReadRow(r, line)) {
             pending_rtrans_ = kNoPending;
+            spare_.push_back(std::move(line));
             return;
         }
         if (!added && pending_rtrans_ != kNoPending) {
@@ -764,7 +831,8 @@ private:
                 ++out_.stats.rtrans_copies;
                 original.date = line.date;
                 original.date_given = line.date_given;
-                if (!line.text.empty()) original.text = std::move(line.text);
+                if (!line.text.empty()) original.text.swap(line.text);
+                spare_.push_back(std::move(line));
                 return;
             }
         }
@@ -776,6 +844,11 @@ private:
     // Reads kontonr {objektlista} belopp transdat transtext kvantitet sign.
     bool ReadRow(const Record& r, VoucherLine& line) {
         const std::string label(r.label);
+        // The line may be a recycled one: every field is set below.
+        line.objects.clear();
+        line.date_given = false;
+        line.quantity.clear();
+        line.kind = LineKind::kTrans;
         line.source_line = line_no_;
         if (!IsAccountNumber(r.Raw(0))) {
             AddReason(r.Has(0) ? "bad_account" : "missing_field", label + " kontonr",
@@ -783,8 +856,8 @@ private:
                           " is not an account number (1-20 letters or digits)");
             return false;
         }
-        line.account = std::string(r.Raw(0));
-        NoteAccount(line.account, label + " kontonr");
+        line.account.assign(r.Raw(0));
+        NoteAccount(line.account, r.label, "kontonr");
         std::size_t i = 1;
         if (r.Has(1) && r.fields[1].kind == FieldKind::kList) {
             std::string error;
@@ -817,7 +890,7 @@ private:
             line.date = *d;
             line.date_given = true;
         }
-        line.text = Text(r, i + 2);
+        AssignText(line.text, r, i + 2);
         if (r.Has(i + 3) && !r.Raw(i + 3).empty()) {
             if (IsDecimal(r.Raw(i + 3))) {
                 line.quantity = std::string(r.Raw(i + 3));
@@ -826,7 +899,7 @@ private:
                          "quantity " + Quote(r.Raw(i + 3)) + " is not a number; ignored");
             }
         }
-        line.sign = Text(r, i + 4);
+        AssignText(line.sign, r, i + 4);
         return true;
     }
 
@@ -852,15 +925,17 @@ private:
         }
         if (!voucher_failed_) {
             if (options_.voucher_sink) {
-                options_.voucher_sink(std::move(cur_));
+                options_.voucher_sink(cur_);
                 ++out_.stats.vouchers_streamed;
+                RecycleLines();  // cur_ keeps its strings' capacity for the next voucher
             } else {
                 out_.vouchers.push_back(std::move(cur_));
+                cur_ = Voucher{};
             }
         } else {
             out_.rejected.push_back({std::move(cur_), std::move(cur_reasons_)});
+            cur_ = Voucher{};
         }
-        cur_ = Voucher{};
         cur_reasons_.clear();
         voucher_failed_ = false;
     }
@@ -948,7 +1023,7 @@ private:
     bool ReadAccount(const Record& r, std::size_t i, std::string& account) {
         if (IsAccountNumber(r.Raw(i))) {
             account = std::string(r.Raw(i));
-            NoteAccount(account, std::string(r.label) + " konto");
+            NoteAccount(account, r.label, "konto");
             return true;
         }
         AddIssue(Severity::kError, "bad_account", std::string(r.label) + " konto",
@@ -1048,13 +1123,14 @@ private:
     Block block_ = Block::kNone;
     bool orphan_block_ = false;
     Voucher cur_;
+    std::vector<VoucherLine> spare_;  // recycled rows, see RecycleLines
     std::vector<Issue> cur_reasons_;
     bool voucher_failed_ = false;
     std::size_t pending_rtrans_ = kNoPending;
 
     std::unordered_map<std::string, std::size_t> account_index_;
     std::set<std::string, std::less<>> non_numeric_accounts_;
-    std::unordered_map<std::string, std::uint32_t> voucher_keys_;  // series+number -> line
+    std::unordered_map<std::uint64_t, std::uint32_t> voucher_keys_;  // HashKey -> #VER line
     std::map<std::int32_t, std::size_t> dimension_index_;
     std::map<std::pair<std::int32_t, std::string>, std::size_t> object_index_;
 

@@ -66,6 +66,8 @@ TEST(ContractsFormats, PeriodsIdsAccounts) {
     EXPECT_FALSE(IsId("-x"));
     EXPECT_FALSE(IsId("a:b"));
     EXPECT_FALSE(IsId(""));
+    EXPECT_TRUE(IsEventId("budget:2026:HT-NORR"));
+    EXPECT_FALSE(IsEventId(":budget"));
     EXPECT_TRUE(IsAccountNo("5011"));
     EXPECT_TRUE(IsAccountNo("121900"));
     EXPECT_FALSE(IsAccountNo("501"));

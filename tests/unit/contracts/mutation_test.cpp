@@ -139,8 +139,8 @@ bool CppAccepts(const std::string& message, const Json& value) {
 }
 
 TEST(ContractsMutation, SchemaAndDecoderAgreeOnMutatedExamples) {
-    constexpr int kMutantsPerExample = 300;
-    std::mt19937 rng(12345);  // fixed: the same mutants every run
+    constexpr int kMutantsPerExample = 20;
+    std::mt19937 rng(20260331);  // fixed: the same mutants every run
     const std::vector<Json> pool = Pool();
     int mutants = 0;
     int rejected = 0;

@@ -105,8 +105,8 @@ public:
             // valijson 1.0 checks "format" before "type" and throws when the value is not a
             // string. Every format in schemas/ sits beside "type": "string", so the value is
             // invalid; the place is unknown.
-            verdict.text = std::string("invalid: a formatted string is not a string (") +
-                           e.what() + ")";
+            verdict.text =
+                std::string("invalid: a formatted string is not a string (") + e.what() + ")";
             return verdict;
         }
         valijson::ValidationResults::Error error;

@@ -48,6 +48,18 @@ TEST(OutcomeLedger, TakeDirtyListsPostedUnitsAndAncestorsOnce) {
     EXPECT_TRUE(ledger.TakeDirty().empty());
 }
 
+TEST(OutcomeLedger, MarkDirtySchedulesACheckWithoutChangingAmounts) {
+    const Organisation org = BuildSmall();
+    OutcomeLedger ledger(org, FiscalYear::Calendar(2026), Kinds());
+    ledger.MarkDirty(U(org, "SB1"));
+    const auto one = ledger.TakeDirty();
+    EXPECT_EQ(one.size(), 5u);  // SB1, SB, OMS, VON, KF
+    ledger.MarkAllDirty();
+    EXPECT_EQ(ledger.TakeDirty().size(), org.size());
+    EXPECT_EQ(ledger.posted_count(), 0u);
+    EXPECT_TRUE(ledger.AccountsInSubtree(org.root()).empty());
+}
+
 TEST(OutcomeLedger, ReorganisationMidYearRollsEachMonthToItsParent) {
     // HT2 moves from hemtjänst (HT) to särskilt boende (SB) from 1 July.
     const Organisation org =

@@ -124,6 +124,30 @@ TEST(Evaluate, RevenueShortfallIsUnfavourableAndUnderspendFavourable) {
     EXPECT_EQ(under.event->deviation, -100 * kTkr);
 }
 
+TEST(Evaluate, MoneyDeviationThatSwingsToTheOtherSideChangesDirection) {
+    const auto rules = DeviationRules::Defaults();
+    auto s = Evaluate(nullptr, Obs(1100 * kTkr, 1000 * kTkr), kEnhet, rules).state;
+    // A large credit note turns a 100 tkr overspend into a 100 tkr underspend.
+    const auto e = Evaluate(&s, Obs(900 * kTkr, 1000 * kTkr), kEnhet, rules);
+    ASSERT_TRUE(e.event.has_value());
+    EXPECT_EQ(e.event->type, TransitionType::kChanged);
+    EXPECT_EQ(e.event->direction, Direction::kFavourable);
+    EXPECT_TRUE(e.state.open);
+}
+
+TEST(Evaluate, GoalDeviationClosesWhenTheTargetIsMetAgain) {
+    const auto rules = DeviationRules::Defaults();
+    Observation o = Obs(80'000, 90'000, DeviationKind::kGoal);
+    o.key.subject = "nki";
+    o.lower_is_better = false;
+    auto s = Evaluate(nullptr, o, rules.indicator_default, rules).state;
+    ASSERT_TRUE(s.open);
+    o.actual = 95'000;
+    const auto e = Evaluate(&s, o, rules.indicator_default, rules);
+    ASSERT_TRUE(e.event.has_value());
+    EXPECT_EQ(e.event->type, TransitionType::kClosed);
+}
+
 TEST(Evaluate, GoalDeviationRespectsDirectionAndOpensOnlyWhenWorse) {
     const auto rules = DeviationRules::Defaults();
     Observation o = Obs(80'000, 90'000, DeviationKind::kGoal);  // value 80, target 90
@@ -279,6 +303,27 @@ TEST(DeviationMonitor, ForecastAndIndicatorChecksKeepState) {
                      .CheckIndicator(U(f.org, "SB1"), DeviationKind::kHr, "sjukfranvaro", 9'000,
                                      6'000, true, f.fy.PeriodAt(3), Threshold{5'000, 0})
                      .has_value());
+}
+
+TEST(DeviationMonitor, JulyFiscalYearComparesFiscalMonthsAndLabelsTheId) {
+    Fixture f;
+    const FiscalYear fy = FiscalYear::Of(2025, 7).value();
+    BudgetBook book(fy);
+    // 1.2 Mkr of personnel a year with the summer dip: July (fiscal month 0) is the low month.
+    book.Set({U(f.org, "HT1"), f.personal, Money::FromKronor(1'175'000), Profile::Personnel()});
+    const Cube budget = book.Materialize(f.org, f.chart, fy.LastDay());
+    EXPECT_EQ(budget.GroupToDate(U(f.org, "HT1"), f.personal, 0), 70 * kTkr);
+    OutcomeLedger ledger(f.org, fy, f.Kinds());
+    // A full normal month's pay in July is 30 tkr over the dipped July budget: below 50 tkr.
+    ledger.Post({U(f.org, "HT1"), f.personal, 0, 0, 100 * kTkr});
+    DeviationMonitor mon(f.org, fy, DeviationRules::Defaults());
+    EXPECT_TRUE(mon.CheckBudget(ledger, budget, ledger.TakeDirty(), 0, f.chart).empty());
+    ledger.Post({U(f.org, "HT1"), f.personal, 0, 0, 30 * kTkr});
+    const auto events = mon.CheckBudget(ledger, budget, ledger.TakeDirty(), 0, f.chart);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].id.value(), "budget:2025-26:HT1");
+    EXPECT_EQ(events[0].as_of.Code(), 202507);
+    EXPECT_EQ(events[0].root_cause.months[0].id, "202507");
 }
 
 TEST(DeviationMonitor, RestoredStateContinuesWithoutReopening) {

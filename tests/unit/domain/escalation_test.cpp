@@ -14,7 +14,7 @@ using std::chrono::hours;
 using testing::BuildSmall;
 using testing::U;
 
-const core::TimePoint kOpened = core::FromUnixMillis(1'777'000'000'000);  // May 2026
+const core::TimePoint kOpened = core::FromUnixMillis(1'777'000'000'000);  // 2026-04-24T03:06Z
 
 struct Case {
     Organisation org = BuildSmall();
@@ -134,6 +134,20 @@ TEST(Escalate, FavourableAndGoalDeviationsStayWithTheUnit) {
     d = Escalate(goal, c.org, {}, kOpened, c.policy);
     EXPECT_TRUE(d.within_mandate);
     EXPECT_EQ(d.responsible_ring, 0);
+}
+
+TEST(Escalate, FollowsTheReportingLineInForceWhenTheDeviationOpened) {
+    // HT2 moves from hemtjänst to särskilt boende on 1 July 2026.
+    Case c;
+    c.org = BuildSmall({{core::UnitId("HT2"), core::UnitId("SB"), Date::Parse("2026-07-01").value(),
+                         "VON § 30/2026"}});
+    auto dev = c.Dev("HT2", 80'000);
+    dev.opened_at = kOpened;  // April: still under HT
+    EXPECT_EQ(c.Alerted(Escalate(dev, c.org, {}, kOpened, c.policy)),
+              (std::vector<std::string>{"HT"}));
+    dev.opened_at = kOpened + hours(24 * 90);  // August: under SB
+    EXPECT_EQ(c.Alerted(Escalate(dev, c.org, {}, dev.opened_at, c.policy)),
+              (std::vector<std::string>{"SB"}));
 }
 
 TEST(Escalate, BeyondEveryMandateRestsWithTheTop) {

@@ -178,6 +178,23 @@ TEST(SieParser, IgnoresUnknownLabelsAndExtraFields) {
     EXPECT_TRUE(f.issues.empty());
 }
 
+TEST(SieParser, ReadsLowerCaseLabels) {
+    const SieFile f = P(std::string(kHeader) +
+                        "#ver A 1 20240105 \"x\"\n{\n#trans 1930 {} -5\n#Trans 4010 {} 5\n}\n");
+    ASSERT_EQ(f.vouchers.size(), 1u);
+    EXPECT_EQ(f.vouchers[0].lines.size(), 2u);
+}
+
+TEST(SieParser, RejectsAVoucherWhoseHeaderCannotBeLexed) {
+    const SieFile f = P(std::string(kHeader) +
+                        "#VER A 1 20240105 \"x\" {\n#TRANS 1930 {} -5\n#TRANS 4010 {} 5\n}\n");
+    ExpectNothingLost(f);
+    ASSERT_EQ(f.rejected.size(), 1u);
+    EXPECT_EQ(f.rejected[0].reasons.at(0).code, "syntax");
+    EXPECT_EQ(f.rejected[0].reasons.at(0).field, "#VER");
+    EXPECT_EQ(f.rejected[0].voucher.lines.size(), 2u);
+}
+
 TEST(SieParser, CrlfAndLfReadAlike) {
     std::string lf = std::string(kHeader) +
                      "#VER A 1 20240105 \"x\"\n{\n#TRANS 1930 {} -5 \"\" \"rad\"\n"
@@ -464,7 +481,7 @@ TEST(SieParser, ReportsAWrongOrMissingKsumma) {
 TEST(SieParser, StreamsAcceptedVouchersToASink) {
     std::vector<Voucher> seen;
     ParseOptions options;
-    options.voucher_sink = [&seen](Voucher&& v) { seen.push_back(std::move(v)); };
+    options.voucher_sink = [&seen](const Voucher& v) { seen.push_back(v); };
     const SieFile f = Parse(std::string(kHeader) +
                                 "#VER A 1 20240105 \"x\"\n{\n#TRANS 1930 {} -5\n"
                                 "#TRANS 4010 {} 5\n}\n#VER A 2 20240105 \"y\"\n{\n"
@@ -486,6 +503,25 @@ TEST(SieParser, BoundsIssuesOnHostileInput) {
     const SieFile f = Parse(text, "h.se", options);
     EXPECT_EQ(f.issues.size(), 100u);
     EXPECT_EQ(f.stats.issues_dropped, 400u);
+}
+
+TEST(SieParser, StaysLinearOnPathologicalLines) {
+    // One huge line of braces, one of quotes, one with 200 000 fields, a voucher with 50 000
+    // broken rows: all read in one pass, with bounded findings.
+    std::string text = std::string(kHeader);
+    text += "#TRANS " + std::string(1'000'000, '{') + "\n";
+    text += "#KONTO 1 " + std::string(1'000'000, '"') + "\n";
+    text += "#PROSA";
+    for (int i = 0; i < 200'000; ++i) text += " f";
+    text += "\n#VER A 1 20240105 \"x\"\n{\n";
+    for (int i = 0; i < 50'000; ++i) text += "#TRANS 1930 {} bad\n";
+    text += "}\n";
+    const SieFile f = P(text);
+    ASSERT_EQ(f.rejected.size(), 1u);
+    EXPECT_EQ(f.rejected[0].reasons.size(), 50u);  // capped per voucher
+    EXPECT_GE(f.stats.issues_dropped, 49'950u);
+    EXPECT_EQ(f.stats.lines, 50'015u);
+    ExpectNothingLost(f);
 }
 
 TEST(SieParser, SaysWhenTheInputIsNotSie) {

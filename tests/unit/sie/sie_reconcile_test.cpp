@@ -50,17 +50,26 @@ TEST(SieOutcomes, SumsPerAccountPeriodAndObject) {
     const Outcomes& o = r.outcomes;
     EXPECT_EQ(o.vouchers(), 3u);
     EXPECT_EQ(o.lines(), 7u);
-    const auto& ap = o.by_account_period();
-    EXPECT_EQ(ap.at({"7010", Period{2023, 9}}).amount.ore(), 150000);
-    EXPECT_EQ(ap.at({"7010", Period{2023, 9}}).lines, 2u);
-    EXPECT_EQ(ap.at({"7010", Period{2023, 10}}).amount.ore(), 20000);
-    EXPECT_EQ(ap.at({"1930", Period{2023, 9}}).amount.ore(), -120000);
-    const auto& obj = o.by_object();
-    EXPECT_EQ(obj.at({"7010", Period{2023, 9}, 1, "100"}).amount.ore(), 100000);
-    EXPECT_EQ(obj.at({"7010", Period{2023, 9}, 1, "200"}).amount.ore(), 50000);
-    EXPECT_EQ(obj.count({"1930", Period{2023, 9}, 1, "100"}), 0u);
-    EXPECT_EQ(o.by_year_account().at({0, "7010"}).ore(), 170000);
-    EXPECT_EQ(o.by_year_object().at({0, "7010", 1, "100"}).ore(), 120000);
+    EXPECT_EQ(o.AccountPeriod("7010", Period{2023, 9}).amount.ore(), 150000);
+    EXPECT_EQ(o.AccountPeriod("7010", Period{2023, 9}).lines, 2u);
+    EXPECT_EQ(o.AccountPeriod("7010", Period{2023, 10}).amount.ore(), 20000);
+    EXPECT_EQ(o.AccountPeriod("1930", Period{2023, 9}).amount.ore(), -120000);
+    EXPECT_EQ(o.AccountPeriod("1930", Period{2023, 11}).lines, 0u);
+    EXPECT_EQ(o.AccountPeriodObject("7010", Period{2023, 9}, 1, "100").amount.ore(), 100000);
+    EXPECT_EQ(o.AccountPeriodObject("7010", Period{2023, 9}, 1, "200").amount.ore(), 50000);
+    EXPECT_EQ(o.AccountPeriodObject("1930", Period{2023, 9}, 1, "100").lines, 0u);
+    EXPECT_EQ(o.YearAccount(0, "7010").ore(), 170000);
+    EXPECT_EQ(o.YearAccountObject(0, "7010", 1, "100").ore(), 120000);
+    EXPECT_EQ(o.by_account_period().size(), 5u);
+    const auto sorted = o.SortedByAccountPeriod();
+    ASSERT_EQ(sorted.size(), 5u);
+    EXPECT_EQ(sorted[0].first.account, "1930");
+    EXPECT_EQ(sorted[4].first.account, "7010");
+    EXPECT_EQ(sorted[4].first.period, (Period{2023, 10}));
+    const auto objects = o.SortedByObject();
+    ASSERT_EQ(objects.size(), 4u);  // 3010/100 Sep, 7010/100 Sep, 7010/200 Sep, 7010/100 Oct
+    EXPECT_EQ(objects[1].first.object, "100");
+    EXPECT_EQ(objects[2].first.object, "200");
     EXPECT_EQ(o.years_with_rows(), std::vector<std::int32_t>{0});
     EXPECT_EQ(o.rows_outside_years(), 0u);
 }
@@ -75,7 +84,8 @@ TEST(SieOutcomes, CountsARowOnceWhenItsListRepeatsAnObject) {
     l.date = Date{2024, 1, 1};
     v.lines.push_back(l);
     o.Add(v);
-    EXPECT_EQ(o.by_object().at({"7010", Period{2024, 1}, 1, "100"}).amount.ore(), 5);
+    EXPECT_EQ(o.AccountPeriodObject("7010", Period{2024, 1}, 1, "100").amount.ore(), 5);
+    EXPECT_EQ(o.by_object().size(), 2u);
     EXPECT_EQ(o.rows_outside_years(), 1u);  // no fiscal years given
 }
 

@@ -2,9 +2,10 @@
 // The example municipality ("Exempelkommun") that ops/demo and the end-to-end tests use,
 // generated deterministically for a year: an organisation from KF down to enheter with
 // managers, e-mail addresses and mandates; a chart of accounts (Kommun-Bas classes); budgets
-// per unit and account group with monthly profiles; and one month (January) of ERP vouchers in
-// which one unit, E211 Hemtjänst Centrum, overspends on personnel, plus one voucher with an
-// unknown account and one sent twice, so that quality assurance has something to show.
+// per unit and account group with monthly profiles; and a month (January, plus February's rent
+// so that January is complete) of ERP vouchers in which one unit, E211 Hemtjänst Centrum,
+// overspends on personnel, plus one voucher with an unknown account and one sent twice, so
+// that quality assurance has something to show.
 //
 // Pure: the same year gives the same data, byte for byte.
 #include <string>

@@ -8,8 +8,10 @@
 // Flush (and their ancestors) with the DeviationMonitor (thresholds per level, hysteresis,
 // root causes) and returns what changed.
 //
-// Months "to date": through the latest fiscal month that has outcome (the ledger's own
-// clock); budget to date is periodised by each budget line's profile.
+// Months "to date": the latest fiscal month that has outcome is still being booked. A unit over
+// budget through it is judged through it (booked costs are real); every other unit is judged
+// through the last complete month, so that postings not yet made in the current month do not
+// show as underspends. Budget to date is periodised by each budget line's profile.
 //
 // Master data: SetMaster() replaces organisation, chart and budget; the outcome is re-posted
 // from the retained lines so that a reorganisation or a budget revision is applied to
@@ -45,9 +47,9 @@ struct UnitStatus {
     std::int64_t outcome_to_date_ore = 0;
     std::int64_t budget_to_date_ore = 0;
     std::int64_t annual_budget_ore = 0;
-    std::int64_t deviation_ore = 0;  // outcome - budget to date, positive = overspend
-    std::int64_t share_bp = 0;       // deviation / |budget to date|, basis points
-    std::string light;               // "green", "yellow", "red"
+    std::int64_t deviation_ore = 0;            // outcome - budget to date, positive = overspend
+    std::int64_t share_bp = 0;                 // deviation / |budget to date|, basis points
+    std::string light;                         // "green", "yellow", "red"
     std::vector<std::string> open_deviations;  // deviation ids
     std::string manager;
     std::string manager_email;
@@ -98,6 +100,14 @@ private:
         std::int64_t ore;
     };
     void Rebuild();
+    // The last complete month: the one before the latest month with outcome (0 while January
+    // is the only month booked); -1 with no outcome at all.
+    [[nodiscard]] int CompleteMonth() const noexcept {
+        return through_ > 0 ? through_ - 1 : through_;
+    }
+    // The month a unit is judged through: the latest if it is over budget through it (booked
+    // costs are real), else the last complete month.
+    [[nodiscard]] int JudgedMonth(domain::UnitIndex u) const noexcept;
     [[nodiscard]] UnitStatus StatusOf(domain::UnitIndex u, core::TimePoint now) const;
     [[nodiscard]] contracts::UnitAggregate AggregateOf(domain::UnitIndex u,
                                                        core::TimePoint now) const;

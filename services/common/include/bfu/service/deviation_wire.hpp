@@ -21,8 +21,7 @@ namespace bfu::service {
 // force at the end of the event's period), whether it is within the manager's mandate, and
 // the input that triggered it.
 [[nodiscard]] contracts::DeviationEvent ToWire(const domain::DeviationEvent& event,
-                                               const domain::Organisation& org,
-                                               core::TimePoint now,
+                                               const domain::Organisation& org, core::TimePoint now,
                                                std::optional<contracts::Trigger> trigger);
 
 }  // namespace bfu::service

@@ -5,8 +5,9 @@
 // far), writes it when it differs from the last one written for that unit and round, and runs
 // the forecast deviation check (forecast vs annual budget, thresholds per level).
 //
-// Round: a forecast belongs to the bimonthly round whose cut-off is the aggregate's last month
-// with outcome or the next one (January and February outcome -> round 1, ... ).
+// Months: the forecast uses the months through the aggregate's period, which analysis sets to
+// the last complete month. Round: a forecast belongs to the bimonthly round whose cut-off is
+// that month or the next one (January and February -> round 1, ...).
 //
 // Lifecycle and thread-safety: one per forecasting instance, driven by one thread.
 #include <map>

@@ -28,17 +28,17 @@
 namespace bfu::ingest {
 
 struct CheckRules {
-    std::set<int> open_years;           // fiscal years that accept postings
+    std::set<int> open_years;              // fiscal years that accept postings
     std::set<std::string> closed_periods;  // YYYYMM the controller has closed
 };
 
 struct CheckResult {
     enum class Kind { kAccepted, kRejected, kDuplicate };
     Kind kind = Kind::kRejected;
-    std::string voucher_key;                     // source:voucherId, when known
-    std::vector<contracts::LedgerLine> lines;    // kAccepted
-    contracts::RejectedVoucher rejected;         // kRejected
-    std::int64_t amount_ore = 0;                 // sum of |amounts| / 2 (the voucher's turnover)
+    std::string voucher_key;                   // source:voucherId, when known
+    std::vector<contracts::LedgerLine> lines;  // kAccepted
+    contracts::RejectedVoucher rejected;       // kRejected
+    std::int64_t amount_ore = 0;               // sum of |amounts| / 2 (the voucher's turnover)
 };
 
 class VoucherChecker {

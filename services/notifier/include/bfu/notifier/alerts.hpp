@@ -20,9 +20,9 @@
 namespace bfu::notifier {
 
 struct AlertMessage {
-    contracts::Alert alert;   // the audit record for bfu.alerts
+    contracts::Alert alert;  // the audit record for bfu.alerts
     std::string subject;
-    std::string body;         // plain text, UTF-8
+    std::string body;  // plain text, UTF-8
 };
 
 // Whether the event is alerted at all: unfavourable money deviations and every goal or HR
@@ -37,9 +37,11 @@ struct AlertMessage {
                                   const contracts::Person& recipient);
 
 // The alerts for one deviation event (empty when the event is not alerted).
+// `unit_name` is the unit's name from the organisation (may be empty: the id is used).
 [[nodiscard]] std::vector<AlertMessage> AlertsFor(const contracts::DeviationEvent& event,
                                                   contracts::AlertChannel channel,
-                                                  core::TimePoint now);
+                                                  core::TimePoint now,
+                                                  const std::string& unit_name = {});
 
 // An RFC 5322 message (with MIME headers for UTF-8 text) of the alert, for the outbox folder
 // and, later, SMTP.

@@ -36,9 +36,9 @@ struct ReportModel {
     std::string as_of;           // RFC 3339
     std::string scope;           // root unit id
     std::string scope_name;
-    std::vector<ReportRow> rows;  // depth-first, the tree order
+    std::vector<ReportRow> rows;                             // depth-first, the tree order
     std::vector<contracts::DeviationEvent> open_deviations;  // latest event of each open one
-    std::vector<ReportRow> good_examples;  // enheter under budget, best first
+    std::vector<ReportRow> good_examples;                    // enheter under budget, best first
 };
 
 class ReportBook {

@@ -36,8 +36,10 @@ namespace bfu::contracts {
 [[nodiscard]] bool IsDimName(std::string_view s) noexcept;
 // ^[0-9a-f]{64}$
 [[nodiscard]] bool IsSha256Hex(std::string_view s) noexcept;
+// ^[A-Za-z0-9][A-Za-z0-9_.:-]*$ : the envelope id, and the composite ids of deviations, alerts
+// and reports (common.schema.json#/definitions/ref), which may contain ':'.
+[[nodiscard]] bool IsEventId(std::string_view s) noexcept;
 // Envelope attributes.
-[[nodiscard]] bool IsEventId(std::string_view s) noexcept;      // ^[A-Za-z0-9][A-Za-z0-9_.:-]*$
 [[nodiscard]] bool IsEventSource(std::string_view s) noexcept;  // e.g. bfu/ingest
 [[nodiscard]] bool IsEventType(std::string_view s) noexcept;    // e.g. se.bfu.ledger.line.v1
 

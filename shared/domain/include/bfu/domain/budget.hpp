@@ -107,7 +107,9 @@ public:
     [[nodiscard]] std::vector<BudgetRevision> RevisionsAt(UnitIndex u, GroupIndex g,
                                                           Date as_of) const;
 
-    // The budget in force on as_of as a rolled-up Cube (own = each unit's budget lines).
+    // The budget in force on as_of as a rolled-up Cube (own = each unit's budget lines). Lines
+    // whose unit or group index lies outside org / chart are left out: a book belongs to one
+    // master-data version, and a new version fills a new book.
     [[nodiscard]] Cube Materialize(const Organisation& org, const ChartOfAccounts& chart,
                                    Date as_of) const;
 

@@ -15,11 +15,13 @@
 //
 // The hot path (Add/Post) does integer indexing only: units, groups and accounts are interned
 // to dense indexes before (Organisation, ChartOfAccounts, Interner). Overflow: a cell holds
-// int64 öre (±92 billion billion kr); totals of real ledgers are many orders below it.
+// int64 öre (about ±9.2 * 10^16 kr); totals of real ledgers are many orders below it.
 //
-// Lifecycle: one per fiscal year and organisation version; rebuild when the organisation
-// changes (Restructure). Not thread-safe: one owner thread mutates it; concurrent const reads
-// are safe only while nobody mutates.
+// Lifecycle: one per fiscal year and organisation version. When the organisation changes, a
+// Cube is carried over with Restructure; an OutcomeLedger is rebuilt by posting its lines into
+// a new one (its account detail is keyed by unit index). Neither keeps a reference to the
+// Organisation. Not thread-safe: one owner thread mutates; concurrent const reads are safe
+// only while nobody mutates.
 #include <array>
 #include <cstdint>
 #include <span>
@@ -108,7 +110,7 @@ private:
 struct Posting {
     UnitIndex unit = 0;
     GroupIndex group = 0;
-    std::uint32_t account = 0;  // an Interner index of the account number
+    std::uint32_t account = 0;  // an Interner index of the account number, < 2^24 (asserted)
     std::uint8_t month = 0;     // fiscal month index 0..11
     std::int64_t ore = 0;
 };
@@ -136,6 +138,11 @@ public:
 
     [[nodiscard]] const Cube& cube() const noexcept { return cube_; }
     [[nodiscard]] std::uint64_t posted_count() const noexcept { return posted_; }
+
+    // Marks units for the next TakeDirty without posting anything, e.g. after the budget or
+    // the rules changed and every unit must be checked again.
+    void MarkDirty(UnitIndex u);
+    void MarkAllDirty();
 
     // Units whose totals changed since the last call: the posted units and all their
     // ancestors (in any month), each once, ascending. Clears the set.

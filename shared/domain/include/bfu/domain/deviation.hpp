@@ -190,8 +190,10 @@ struct Evaluation {
 
 // Runs Evaluate over many units and keeps the states. One per fiscal year.
 // Owner: the analysis service (budget/investment/goal/HR kinds) or forecasting (forecast kind).
-// Lifecycle: created with rules, states restored from the deviations topic (Restore), then fed
-// checks. Not thread-safe.
+// Lifecycle: created with rules and the Organisation (which must outlive it: it keeps a
+// pointer), states restored from the deviations topic (Restore), then fed checks. A new
+// organisation version means a new monitor, restored from the previous one's states.
+// Not thread-safe.
 class DeviationMonitor {
 public:
     DeviationMonitor(const Organisation& org, FiscalYear fy, DeviationRules rules);

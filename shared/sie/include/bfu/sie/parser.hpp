@@ -38,10 +38,12 @@ struct ParseOptions {
     std::optional<Encoding> encoding;
     // Overrides the 4E/4I decision made from the file name (".si" -> 4I).
     std::optional<FileKind> kind;
-    // Streaming: when set, each accepted voucher is handed over here as soon as its block
-    // closes, instead of being kept in SieFile::vouchers, so memory stays bounded by the
-    // largest voucher. Rejected vouchers are always kept in SieFile::rejected.
-    std::function<void(Voucher&&)> voucher_sink;
+    // Streaming: when set, each accepted voucher is shown here as soon as its block closes,
+    // instead of being kept in SieFile::vouchers, so memory stays bounded by the largest
+    // voucher. The reference is valid during the call only (the parser reuses the voucher's
+    // storage for the next one: no allocation per row); copy what must outlive it. Rejected
+    // vouchers are always kept in SieFile::rejected.
+    std::function<void(const Voucher&)> voucher_sink;
     // At most this many issues are kept (file-level plus voucher reasons); the rest are
     // counted in stats.issues_dropped. Hostile input cannot grow memory through issues.
     std::size_t max_issues = 10000;

@@ -23,10 +23,9 @@
 // Thread-safety: pure functions.
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
-#include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -41,13 +40,48 @@ struct OutcomeCell {
     std::uint64_t lines = 0;
 };
 
-// Sums of the accepted vouchers' rows. Feed vouchers one by one (Add) or a whole file.
+struct AccountPeriodKey {
+    std::string account;
+    Period period;
+    friend bool operator==(const AccountPeriodKey&, const AccountPeriodKey&) = default;
+};
+struct ObjectKey {
+    std::string account;
+    Period period;
+    std::int32_t dimension = 0;
+    std::string object;
+    friend bool operator==(const ObjectKey&, const ObjectKey&) = default;
+};
+struct YearAccountKey {
+    std::int32_t year = 0;
+    std::string account;
+    friend bool operator==(const YearAccountKey&, const YearAccountKey&) = default;
+};
+struct YearObjectKey {
+    std::int32_t year = 0;
+    std::string account;
+    std::int32_t dimension = 0;
+    std::string object;
+    friend bool operator==(const YearObjectKey&, const YearObjectKey&) = default;
+};
+
+struct OutcomeKeyHash {
+    std::size_t operator()(const AccountPeriodKey& k) const noexcept;
+    std::size_t operator()(const ObjectKey& k) const noexcept;
+    std::size_t operator()(const YearAccountKey& k) const noexcept;
+    std::size_t operator()(const YearObjectKey& k) const noexcept;
+};
+
+// Sums of the accepted vouchers' rows, per account and period (calendar month of the row's
+// date), per account, period and object, and per fiscal year. Feed vouchers one by one (Add,
+// e.g. from a streaming parse) or a whole file (ComputeOutcomes). Hash maps: constant time per
+// row; the Sorted* listings sort on demand for output.
+//
+// Thread-safety: not synchronised; one writer, or readers only.
 class Outcomes {
 public:
-    using AccountPeriod = std::pair<std::string, Period>;
-    using AccountPeriodObject = std::tuple<std::string, Period, std::int32_t, std::string>;
-    using YearAccount = std::pair<std::int32_t, std::string>;
-    using YearAccountObject = std::tuple<std::int32_t, std::string, std::int32_t, std::string>;
+    template <typename K, typename V>
+    using Map = std::unordered_map<K, V, OutcomeKeyHash>;
 
     Outcomes() = default;
     // fiscal_years decide each row's year index; rows outside every year count in
@@ -57,18 +91,30 @@ public:
 
     void Add(const Voucher& v);
 
-    [[nodiscard]] const std::map<AccountPeriod, OutcomeCell>& by_account_period() const {
+    // Lookups; absent keys are zero.
+    [[nodiscard]] OutcomeCell AccountPeriod(const std::string& account, Period p) const;
+    [[nodiscard]] OutcomeCell AccountPeriodObject(const std::string& account, Period p,
+                                                  std::int32_t dimension,
+                                                  const std::string& object) const;
+    [[nodiscard]] core::Money YearAccount(std::int32_t year, const std::string& account) const;
+    [[nodiscard]] core::Money YearAccountObject(std::int32_t year, const std::string& account,
+                                                std::int32_t dimension,
+                                                const std::string& object) const;
+
+    // Everything, unordered.
+    [[nodiscard]] const Map<AccountPeriodKey, OutcomeCell>& by_account_period() const {
         return by_account_period_;
     }
-    [[nodiscard]] const std::map<AccountPeriodObject, OutcomeCell>& by_object() const {
-        return by_object_;
-    }
-    [[nodiscard]] const std::map<YearAccount, core::Money>& by_year_account() const {
+    [[nodiscard]] const Map<ObjectKey, OutcomeCell>& by_object() const { return by_object_; }
+    [[nodiscard]] const Map<YearAccountKey, core::Money>& by_year_account() const {
         return by_year_account_;
     }
-    [[nodiscard]] const std::map<YearAccountObject, core::Money>& by_year_object() const {
-        return by_year_object_;
-    }
+
+    // Everything, sorted by account, then period (then dimension and object).
+    [[nodiscard]] std::vector<std::pair<AccountPeriodKey, OutcomeCell>> SortedByAccountPeriod()
+        const;
+    [[nodiscard]] std::vector<std::pair<ObjectKey, OutcomeCell>> SortedByObject() const;
+
     [[nodiscard]] std::uint64_t vouchers() const { return vouchers_; }
     [[nodiscard]] std::uint64_t lines() const { return lines_; }
     [[nodiscard]] std::uint64_t rows_outside_years() const { return rows_outside_years_; }
@@ -79,15 +125,21 @@ public:
 
 private:
     std::vector<FiscalYear> fiscal_years_;
-    std::map<AccountPeriod, OutcomeCell> by_account_period_;
-    std::map<AccountPeriodObject, OutcomeCell> by_object_;
-    std::map<YearAccount, core::Money> by_year_account_;
-    std::map<YearAccountObject, core::Money> by_year_object_;
+    Map<AccountPeriodKey, OutcomeCell> by_account_period_;
+    Map<ObjectKey, OutcomeCell> by_object_;
+    Map<YearAccountKey, core::Money> by_year_account_;
+    Map<YearObjectKey, core::Money> by_year_object_;
     std::vector<std::int32_t> years_;  // sorted, unique
     std::uint64_t vouchers_ = 0;
     std::uint64_t lines_ = 0;
     std::uint64_t rows_outside_years_ = 0;
     std::uint64_t overflows_ = 0;
+    // Reused between rows, so that Add allocates only for new keys.
+    AccountPeriodKey ap_key_;
+    ObjectKey object_key_;
+    YearAccountKey year_key_;
+    YearObjectKey year_object_key_;
+    std::vector<ObjectRef> unique_;
 };
 
 // The outcome of the file's accepted vouchers (SieFile::vouchers).

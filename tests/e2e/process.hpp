@@ -1,0 +1,161 @@
+#pragma once
+// Test helpers for the end-to-end tier: start a built service binary as a child process with
+// its own environment and log file, stop it with SIGTERM and collect its exit code; find a
+// free loopback port; a minimal HTTP GET.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern char** environ;
+
+namespace bfu::testing {
+
+class ChildProcess {
+public:
+    // Starts `path` with the current environment plus `env`; stdout and stderr go to `log`.
+    ChildProcess(const std::string& path, const std::map<std::string, std::string>& env,
+                 const std::string& log, std::vector<std::string> args = {})
+        : log_(log) {
+        std::vector<std::string> vars;
+        for (char** e = environ; *e != nullptr; ++e) {
+            std::string v(*e);
+            const auto eq = v.find('=');
+            if (eq != std::string::npos && env.count(v.substr(0, eq)) != 0) continue;
+            vars.push_back(std::move(v));
+        }
+        for (const auto& [k, v] : env) vars.push_back(k + "=" + v);
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            FILE* f = std::fopen(log.c_str(), "w");
+            if (f != nullptr) {
+                ::dup2(::fileno(f), 1);
+                ::dup2(::fileno(f), 2);
+            }
+            std::vector<char*> envp;
+            for (auto& v : vars) envp.push_back(v.data());
+            envp.push_back(nullptr);
+            std::string p = path;
+            std::vector<char*> argv{p.data()};
+            for (auto& a : args) argv.push_back(a.data());
+            argv.push_back(nullptr);
+            ::execve(path.c_str(), argv.data(), envp.data());
+            std::_Exit(127);
+        }
+    }
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+    ~ChildProcess() {
+        if (pid_ > 0 && !exited_) {
+            ::kill(pid_, SIGKILL);
+            int status = 0;
+            ::waitpid(pid_, &status, 0);
+        }
+    }
+
+    [[nodiscard]] bool started() const { return pid_ > 0; }
+    [[nodiscard]] const std::string& log() const { return log_; }
+
+    // True while the process runs.
+    bool Running() {
+        if (exited_ || pid_ <= 0) return false;
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            exited_ = true;
+            exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            return false;
+        }
+        return true;
+    }
+
+    // SIGTERM, then waits up to `timeout`; the exit code, or nullopt if it had to be killed.
+    std::optional<int> Terminate(std::chrono::milliseconds timeout) {
+        if (!Running()) return exit_code_;
+        ::kill(pid_, SIGTERM);
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (!Running()) return exit_code_;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        ::kill(pid_, SIGKILL);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        exited_ = true;
+        return std::nullopt;
+    }
+
+private:
+    std::string log_;
+    pid_t pid_ = -1;
+    bool exited_ = false;
+    std::optional<int> exit_code_;
+};
+
+// A port on 127.0.0.1 that was free a moment ago.
+inline int FreePort() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    const int port = ntohs(addr.sin_port);
+    ::close(fd);
+    return port;
+}
+
+struct HttpResult {
+    int status = 0;
+    std::string body;
+};
+
+inline HttpResult HttpGet(int port, const std::string& path) {
+    HttpResult r;
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return r;
+    }
+    const std::string req =
+        "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    (void)::send(fd, req.data(), req.size(), 0);
+    std::string resp;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) resp.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    if (resp.size() > 12) r.status = std::atoi(resp.substr(9, 3).c_str());
+    const auto body = resp.find("\r\n\r\n");
+    if (body != std::string::npos) r.body = resp.substr(body + 4);
+    return r;
+}
+
+// Polls `pred` until true or `timeout`; true if it became true.
+template <typename Pred>
+bool Eventually(Pred pred, std::chrono::milliseconds timeout,
+                std::chrono::milliseconds step = std::chrono::milliseconds(100)) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(step);
+    }
+    return pred();
+}
+
+}  // namespace bfu::testing
