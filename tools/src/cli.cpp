@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -37,7 +38,7 @@ using nlohmann::json;
 constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
   demo generate --out DIR [--year YYYY]   write the example municipality (org, accounts,
                                           budget, vouchers) as files
-  import org|accounts|budget FILE         check every record, then publish them to the master
+  import org|accounts|budget|goals FILE   check every record, then publish them to the master
                                           topics (FILE: a JSON array or one object per line)
   publish vouchers FILE                   send ERP vouchers (NDJSON or a JSON array) to
                                           bfu.erp.vouchers, as an ERP connector does
@@ -429,7 +430,9 @@ int Rejected(const Env& env, const Args& a, std::ostream& out, std::ostream& err
 }
 
 int Watch(const Env& env, const Args& a, std::ostream& out, std::ostream& err) {
-    const auto endpoint = env.Get("BFU_NOTIFIER_PUB", "tcp://127.0.0.1:15560");
+    // The notifier's own setting (BFU_ZMQ_PUB_ENDPOINT) when set, else BFU_NOTIFIER_PUB.
+    const auto endpoint =
+        env.Get("BFU_NOTIFIER_PUB", env.Get("BFU_ZMQ_PUB_ENDPOINT", "tcp://127.0.0.1:15560"));
     const long count = std::stol(a.Opt("count", "0"));
     const long seconds = std::stol(a.Opt("seconds", "0"));
     std::ofstream file;
@@ -534,7 +537,10 @@ int DemoGenerate(const Args& a, std::ostream& out) {
     const std::filesystem::path dir = a.Opt("out");
     int year = 0;
     try {
-        year = std::stoi(a.Opt("year", "2026"));
+        const std::time_t now = std::time(nullptr);
+        std::tm tm{};
+        gmtime_r(&now, &tm);
+        year = std::stoi(a.Opt("year", std::to_string(tm.tm_year + 1900)));
     } catch (...) {
         throw UsageError("--year must be a year like 2026");
     }

@@ -122,7 +122,7 @@ contracts::VoucherLine Line(const char* account, const std::string& unit, std::i
 }
 
 std::string Date(int year, int month, int day) {
-    char buf[16];
+    char buf[32];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
     return buf;
 }

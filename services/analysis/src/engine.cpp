@@ -7,7 +7,7 @@
 
 namespace bfu::analysis {
 
-AnalysisEngine::AnalysisEngine(domain::DeviationRules rules) : rules_(std::move(rules)) {}
+AnalysisEngine::AnalysisEngine(domain::DeviationRules rules) : rules_(rules) {}
 
 void AnalysisEngine::SetMaster(std::shared_ptr<const service::MasterData> master) {
     std::vector<domain::DeviationState> open;

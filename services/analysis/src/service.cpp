@@ -141,9 +141,14 @@ void Wire(runtime::Context& ctx) {
             if (outcomes[i].status.ok()) lines_in->Inc();
         }
         if (replay) engine->MarkAllDirty();
+        auto* slot = service::BatchOutputSlot(outcomes);
+        if (slot == nullptr) {
+            // Nothing of this batch was posted; evaluate everything with the next batch.
+            engine->MarkAllDirty();
+            return outcomes;
+        }
         auto out = engine->Flush(clock.Now());
-        if (batch.empty()) return outcomes;
-        auto& last = outcomes.back().outputs;
+        auto& last = slot->outputs;
         for (const auto& d : out.deviations) {
             const std::string id = d.deviation_id.value() + ":" + std::to_string(d.seq);
             last.push_back({deviations_topic,

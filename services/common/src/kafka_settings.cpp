@@ -32,8 +32,9 @@ kafka::KafkaConfig KafkaSettings(const config::Config& cfg, std::string_view ser
             cfg.GetString("kafka.topic_prefix") + "bfu-" + std::string(service) + "-" + instance;
     }
     if (!suffix.empty()) {
-        k.client_id += "-" + std::string(suffix);
-        k.transactional_id += "-" + std::string(suffix);
+        // append, not operator+: g++ 12 -O3 warns falsely (-Wrestrict) on "-" + std::string.
+        k.client_id.append("-").append(suffix);
+        k.transactional_id.append("-").append(suffix);
     }
     k.startup_timeout = cfg.GetDuration("kafka.startup_timeout");
     return k;

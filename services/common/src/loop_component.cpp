@@ -6,6 +6,13 @@
 
 namespace bfu::service {
 
+kafka::Outcome* BatchOutputSlot(std::vector<kafka::Outcome>& outcomes) {
+    for (auto it = outcomes.rbegin(); it != outcomes.rend(); ++it) {
+        if (it->status.ok()) return &*it;
+    }
+    return nullptr;
+}
+
 LoopComponent::LoopComponent(LoopSpec spec, runtime::Context& ctx)
     : spec_(std::move(spec)), ctx_(ctx) {
     if (spec_.options.source.empty()) spec_.options.source = ctx_.logger().service();

@@ -60,9 +60,12 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
     auto md = std::make_shared<MasterData>();
     md->year = domain::FiscalYear::Calendar(year);
     md->budget = domain::BudgetBook(md->year);
-    const std::string org_topic = topic_prefix + std::string(contracts::topics::kMasterOrg);
-    const std::string acc_topic = topic_prefix + std::string(contracts::topics::kMasterAccounts);
-    const std::string bud_topic = topic_prefix + std::string(contracts::topics::kMasterBudget);
+    // append, not operator+: g++ 12 -O3 warns falsely (-Wrestrict) on string + std::string.
+    const std::string org_topic = std::string(topic_prefix).append(contracts::topics::kMasterOrg);
+    const std::string acc_topic =
+        std::string(topic_prefix).append(contracts::topics::kMasterAccounts);
+    const std::string bud_topic =
+        std::string(topic_prefix).append(contracts::topics::kMasterBudget);
 
     std::vector<domain::UnitSpec> specs;
     for (const auto& [key, value] : Records(snapshot, org_topic)) {
@@ -117,7 +120,8 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
         if (!balance_sheet || account->investment) {
             rules.push_back({account->number.value(), account->group});
         }
-        md->accounts.emplace(account->number.value(), std::move(account).value());
+        std::string number = account->number.value();
+        md->accounts.emplace(std::move(number), std::move(account).value());
     }
     if (rules.empty()) {
         md->chart = domain::ChartOfAccounts::KommunBasDefault();

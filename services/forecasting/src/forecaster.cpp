@@ -23,7 +23,7 @@ contracts::ForecastMethod ToWire(domain::ForecastMethod m) {
 }  // namespace
 
 Forecaster::Forecaster(domain::ForecastConfig config, domain::DeviationRules rules)
-    : config_(config), rules_(std::move(rules)) {}
+    : config_(config), rules_(rules) {}
 
 void Forecaster::SetMaster(std::shared_ptr<const service::MasterData> master) {
     std::vector<domain::DeviationState> open;

@@ -55,7 +55,8 @@ CheckResult VoucherChecker::Check(std::string_view payload, const contracts::Ori
     auto reject = [&](std::vector<RejectReason> reasons) {
         out.kind = CheckResult::Kind::kRejected;
         out.rejected.reasons = std::move(reasons);
-        if (!out.voucher_key.empty()) seen_.emplace(out.voucher_key, OriginId(origin));
+        // A rejected voucher is not remembered: the ERP may send it again once the cause is
+        // mended (an account opened, master data published), and it is then checked afresh.
         return out;
     };
 
@@ -122,6 +123,11 @@ CheckResult VoucherChecker::Check(std::string_view payload, const contracts::Ori
     }
     std::vector<contracts::LedgerLine> lines;
     auto reasons = Validate(*voucher, *md, lines);
+    // Fields point into the original payload, so inside an envelope they start at /data (as
+    // the schema errors above do).
+    for (auto& r : reasons) {
+        if (!r.field.empty()) r.field = pointer_prefix + r.field;
+    }
     if (!reasons.empty()) return reject(std::move(reasons));
     out.kind = CheckResult::Kind::kAccepted;
     out.lines = std::move(lines);
@@ -160,6 +166,8 @@ std::vector<RejectReason> VoucherChecker::Validate(
             posting_date = *td;
         }
         domain::Period period = domain::Period::Containing(posting_date);
+        // The member that decided the period: what a year or period rejection points at.
+        std::string period_field = l.trans_date ? LineField(i, "transDate") : "/date";
         if (l.accrual_period) {
             auto ap = domain::Period::Parse(*l.accrual_period);
             if (!ap.ok()) {
@@ -168,6 +176,7 @@ std::vector<RejectReason> VoucherChecker::Validate(
                 continue;
             }
             period = *ap;
+            period_field = LineField(i, "accrualPeriod");
         }
         const std::string& account = l.account.value();
         const std::string& unit = l.unit.value();
@@ -200,12 +209,12 @@ std::vector<RejectReason> VoucherChecker::Validate(
         }
         if (!rules_.open_years.empty() && rules_.open_years.count(period.year()) == 0) {
             reasons.push_back(Reason(
-                "year_not_open", LineField(i, "transDate"), line_no,
+                "year_not_open", period_field, line_no,
                 "fiscal year " + std::to_string(period.year()) + " is not open for postings"));
             continue;
         }
         if (rules_.closed_periods.count(period.ToString()) != 0) {
-            reasons.push_back(Reason("period_closed", LineField(i, "transDate"), line_no,
+            reasons.push_back(Reason("period_closed", period_field, line_no,
                                      "period " + period.ToString() + " is closed"));
             continue;
         }

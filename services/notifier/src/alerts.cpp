@@ -1,5 +1,6 @@
 #include "bfu/notifier/alerts.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -139,8 +140,8 @@ std::vector<AlertMessage> AlertsFor(const contracts::DeviationEvent& event,
     }
     if (event.event != contracts::DeviationEventKind::kClosed) {
         body << "\nEnligt reglerna för budgetuppföljning ska avvikelsen utan dröjsmål hanteras: "
-                "ansvarig chef för dialog med överordnad och föreslår åtgärder "
-                "(bfu ack / bfu measure add).\n";
+                "ansvarig chef för dialog med överordnad och föreslår åtgärder inom sitt "
+                "mandat.\n";
     }
     body << "\nAvvikelse-id: " << event.deviation_id.value() << " (händelse " << event.seq << ")\n";
 
@@ -197,6 +198,27 @@ std::string EncodedWord(const std::string& text) {
     return "=?UTF-8?B?" + b64 + "?=";
 }
 
+// The header text as RFC 2047 encoded-words of at most 75 characters each (45 bytes of text
+// in base64), each holding whole UTF-8 characters, folded onto continuation lines: longer
+// words break the RFC, and strict mail readers show them raw.
+std::string EncodedWords(const std::string& text) {
+    constexpr std::size_t kMaxBytes = 45;
+    std::string out;
+    std::size_t start = 0;
+    do {
+        std::size_t end = std::min(text.size(), start + kMaxBytes);
+        // Never split a multi-byte character: back off to its first byte.
+        while (end < text.size() && end > start + 1 &&
+               (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+            --end;
+        }
+        if (!out.empty()) out += "\r\n ";
+        out += EncodedWord(text.substr(start, end - start));
+        start = end;
+    } while (start < text.size());
+    return out;
+}
+
 // "2026-03-31T12:00:00.000Z" -> "31 Mar 2026 12:00:00 +0000" (RFC 5322 date-time).
 std::string MailDate(const std::string& rfc3339) {
     static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -213,10 +235,10 @@ std::string MailDate(const std::string& rfc3339) {
 std::string ToEmail(const AlertMessage& m, const std::string& from) {
     std::ostringstream os;
     os << "From: " << from << "\r\n";
-    os << "To: " << EncodedWord(m.alert.recipient.name);
+    os << "To: " << EncodedWords(m.alert.recipient.name);
     if (m.alert.recipient.email) os << " <" << *m.alert.recipient.email << ">";
     os << "\r\n";
-    os << "Subject: " << EncodedWord(m.subject) << "\r\n";
+    os << "Subject: " << EncodedWords(m.subject) << "\r\n";
     os << "Date: " << MailDate(m.alert.sent_at) << "\r\n";
     char id[32];
     std::snprintf(id, sizeof id, "%016zx", std::hash<std::string>{}(m.alert.alert_id));

@@ -125,7 +125,8 @@ void Wire(runtime::Context& ctx) {
             }
             outcomes[i].status = std::move(s);
         }
-        if (batch.empty() || !state->master || state->book.empty()) return outcomes;
+        auto* slot = service::BatchOutputSlot(outcomes);
+        if (slot == nullptr || !state->master || state->book.empty()) return outcomes;
         const auto as_of = core::ToRfc3339(clock.Now());
         auto model = state->book.Build(state->master->org, year, as_of);
         const std::string stem = "uppfoljning-" + std::to_string(year) + "-" + model.through_period;
@@ -155,12 +156,11 @@ void Wire(runtime::Context& ctx) {
             pub.files.push_back({format, path.string(), std::nullopt});
         }
         written->Inc();
-        outcomes.back().outputs.push_back(
-            {t_reports,
-             pub.Key(),
-             contracts::EncodeMessage(
-                 pub, {pub.report_id, std::string(kSource), clock.Now(), pub.scope.value()}),
-             {}});
+        slot->outputs.push_back({t_reports,
+                                 pub.Key(),
+                                 contracts::EncodeMessage(pub, {pub.report_id, std::string(kSource),
+                                                                clock.Now(), pub.scope.value()}),
+                                 {}});
         log.Info("report written", {{"file", pub.files.front().path}});
         return outcomes;
     };

@@ -925,7 +925,7 @@ private:
         }
         if (!voucher_failed_) {
             if (options_.voucher_sink) {
-                options_.voucher_sink(cur_);
+                options_.voucher_sink(cur_, out_);
                 ++out_.stats.vouchers_streamed;
                 RecycleLines();  // cur_ keeps its strings' capacity for the next voucher
             } else {

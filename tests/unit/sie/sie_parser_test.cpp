@@ -481,7 +481,11 @@ TEST(SieParser, ReportsAWrongOrMissingKsumma) {
 TEST(SieParser, StreamsAcceptedVouchersToASink) {
     std::vector<Voucher> seen;
     ParseOptions options;
-    options.voucher_sink = [&seen](const Voucher& v) { seen.push_back(v); };
+    std::size_t years_seen = 0;
+    options.voucher_sink = [&seen, &years_seen](const Voucher& v, const SieFile& so_far) {
+        seen.push_back(v);
+        years_seen = so_far.fiscal_years.size();
+    };
     const SieFile f = Parse(std::string(kHeader) +
                                 "#VER A 1 20240105 \"x\"\n{\n#TRANS 1930 {} -5\n"
                                 "#TRANS 4010 {} 5\n}\n#VER A 2 20240105 \"y\"\n{\n"
@@ -489,6 +493,8 @@ TEST(SieParser, StreamsAcceptedVouchersToASink) {
                             "s.se", options);
     ASSERT_EQ(seen.size(), 1u);
     EXPECT_EQ(seen[0].number, "1");
+    EXPECT_EQ(seen[0].lines.size(), 2u);
+    EXPECT_EQ(years_seen, 2u);  // the header was read before the voucher
     EXPECT_TRUE(f.vouchers.empty());
     EXPECT_EQ(f.stats.vouchers_streamed, 1u);
     EXPECT_EQ(f.rejected.size(), 1u);

@@ -35,6 +35,11 @@ struct LoopSpec {
     std::function<void(std::stop_token)> before_start;
 };
 
+// Where a handler puts outputs that belong to the whole batch (e.g. deviation events after a
+// flush): the last message whose outcome is ok, since RunLoop produces outputs only for ok
+// outcomes. nullptr when no message of the batch is ok.
+[[nodiscard]] kafka::Outcome* BatchOutputSlot(std::vector<kafka::Outcome>& outcomes);
+
 class LoopComponent final : public runtime::Component {
 public:
     LoopComponent(LoopSpec spec, runtime::Context& ctx);

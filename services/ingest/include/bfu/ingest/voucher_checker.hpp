@@ -9,9 +9,10 @@
 //
 // Lifecycle: one per ingest instance; SetMaster swaps in new master data (from the master
 // table's thread) while Check runs on the consume loop's thread. The duplicate register is
-// per instance and in memory: source:voucherId of every voucher decided, with where it came
+// per instance and in memory: source:voucherId of every voucher accepted, with where it came
 // from, so the same record read again (a batch retried after an aborted transaction) is
-// decided again the same way instead of being taken for a duplicate.
+// decided again the same way instead of being taken for a duplicate. Rejected vouchers are not
+// remembered, so a voucher sent again after its cause was mended is checked afresh.
 #include <cstdint>
 #include <memory>
 #include <mutex>

@@ -41,9 +41,11 @@ struct ParseOptions {
     // Streaming: when set, each accepted voucher is shown here as soon as its block closes,
     // instead of being kept in SieFile::vouchers, so memory stays bounded by the largest
     // voucher. The reference is valid during the call only (the parser reuses the voucher's
-    // storage for the next one: no allocation per row); copy what must outlive it. Rejected
+    // storage for the next one: no allocation per row); copy what must outlive it. `so_far` is
+    // the file as read up to this voucher: its header (#RAR fiscal years, #KONTO, #DIM, ...
+    // which the standard places before the vouchers), e.g. to build an Outcomes. Rejected
     // vouchers are always kept in SieFile::rejected.
-    std::function<void(const Voucher&)> voucher_sink;
+    std::function<void(const Voucher& voucher, const SieFile& so_far)> voucher_sink;
     // At most this many issues are kept (file-level plus voucher reasons); the rest are
     // counted in stats.issues_dropped. Hostile input cannot grow memory through issues.
     std::size_t max_issues = 10000;
