@@ -24,3 +24,10 @@ target_compile_options(bfu_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow 
 if(BFU_WARNINGS_AS_ERRORS)
   target_compile_options(bfu_warnings INTERFACE -Werror)
 endif()
+
+# ccache, when installed (ops/setup installs it), makes rebuilds of an unchanged tree cheap,
+# also across fresh clones on one machine (CI).
+find_program(BFU_CCACHE ccache)
+if(BFU_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${BFU_CCACHE})
+endif()

@@ -22,6 +22,7 @@
 #include "bfu/contracts/ledger.hpp"
 #include "bfu/contracts/master.hpp"
 #include "bfu/contracts/topics.hpp"
+#include "bfu/domain/timetable.hpp"
 #include "bfu/kafka/admin.hpp"
 #include "bfu/kafka/consumer.hpp"
 #include "bfu/kafka/producer.hpp"
@@ -47,6 +48,8 @@ constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
   rejected [--json]                       vouchers that failed the checks, with every reason
   watch [--out FILE] [--count N] [--seconds S]
                                           live alerts from the notifier (ZeroMQ)
+  calendar YEAR [--ics]                   the year's timetable: forecast rounds, report deadlines,
+                                          dialogue meetings, bokslutsdag (iCalendar with --ics)
   topics                                  the topics on the broker and their partitions
   health URL                              exit 0 if URL answers 200 (container health checks)
 Environment: BFU_KAFKA_BROKERS, BFU_KAFKA_TOPIC_PREFIX, BFU_REDIS_URL, BFU_REDIS_PREFIX,
@@ -532,6 +535,32 @@ int Health(const std::string& url, std::ostream& out, std::ostream& err) {
     return ok ? 0 : 1;
 }
 
+int Calendar(const Args& a, std::ostream& out, std::ostream& err) {
+    if (a.positional.empty()) throw UsageError("calendar needs a YEAR, e.g. bfu calendar 2026");
+    int year = 0;
+    try {
+        year = std::stoi(a.positional[0]);
+    } catch (...) {
+        throw UsageError("calendar: '" + a.positional[0] + "' is not a year");
+    }
+    auto tt = domain::BuildTimetable(year, {});
+    if (!tt.ok()) {
+        err << "bfu: " << tt.error().ToString() << "\n";
+        return 2;
+    }
+    if (a.Flag("ics")) {
+        out << domain::ToICalendar(*tt,
+                                   {"bfu.local", "Budgetuppföljning", core::WallClock().Now()});
+        return 0;
+    }
+    for (const auto& e : tt->events) {
+        const auto week = domain::IsoWeekOf(e.date);
+        out << e.date.ToString() << "  v." << (week.week < 10 ? "0" : "") << week.week << "  "
+            << e.title << "\n";
+    }
+    return 0;
+}
+
 int DemoGenerate(const Args& a, std::ostream& out) {
     if (!a.Flag("out")) throw UsageError("demo generate needs --out DIR");
     const std::filesystem::path dir = a.Opt("out");
@@ -577,6 +606,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
                 throw UsageError("try: bfu demo generate --out DIR");
             return DemoGenerate(Parse(args, 2, {}), out);
         }
+        if (cmd == "calendar") return Calendar(Parse(args, 1, {"ics"}), out, err);
         if (cmd == "health") {
             if (args.size() < 2) throw UsageError("health needs a URL");
             return Health(args[1], out, err);
