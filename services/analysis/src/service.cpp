@@ -12,9 +12,9 @@
 #include "bfu/redis/redis.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/loop_component.hpp"
-#include "bfu/service/master_data.hpp"
-#include "bfu/service/master_table.hpp"
+#include "bfu/service/master_feed.hpp"
 #include "bfu/service/query_server.hpp"
+#include "bfu/service/service_app.hpp"
 #include "bfu/service/service_config.hpp"
 
 namespace bfu::analysis {
@@ -33,28 +33,8 @@ config::Schema MakeSchema() {
     return s;
 }
 
-// Hands master data from the master table's thread to the loop thread, which applies it at
-// the start of its next batch (the engine is single-threaded).
-class MasterMailbox {
-public:
-    void Put(std::shared_ptr<const service::MasterData> md) {
-        std::lock_guard lock(mu_);
-        pending_ = std::move(md);
-    }
-    std::shared_ptr<const service::MasterData> Take() {
-        std::lock_guard lock(mu_);
-        return std::exchange(pending_, nullptr);
-    }
-
-private:
-    std::mutex mu_;
-    std::shared_ptr<const service::MasterData> pending_;
-};
-
 void Wire(runtime::Context& ctx) {
     const auto& cfg = ctx.config();
-    const int year = service::FollowUpYear(cfg);
-    const std::string prefix = cfg.GetString("kafka.topic_prefix");
     const std::string redis_prefix = cfg.GetString("redis.prefix");
     auto& log = ctx.logger();
 
@@ -67,24 +47,11 @@ void Wire(runtime::Context& ctx) {
         throw config::ConfigError("redis.url", "Redis does not answer: " + ping.error().ToString());
     }
 
-    auto mailbox = std::make_shared<MasterMailbox>();
     auto engine = std::make_shared<AnalysisEngine>();
-    auto& master = ctx.Emplace<service::MasterTable>(
-        service::KafkaSettings(cfg, "analysis", "master"),
-        std::vector<std::string>{service::Topic(cfg, contracts::topics::kMasterOrg),
-                                 service::Topic(cfg, contracts::topics::kMasterAccounts),
-                                 service::Topic(cfg, contracts::topics::kMasterBudget)},
-        [mailbox, prefix, year, &log](const service::MasterSnapshot& snap) {
-            auto md = service::MasterData::Build(snap, prefix, year);
-            if (!md.ok()) {
-                log.Warn("master data not usable yet", {{"reason", md.error().ToString()}});
-                return;
-            }
-            for (const auto& p : (*md)->problems)
-                log.Warn("master record left out", {{"problem", p}});
-            mailbox->Put(*md);
-        },
-        ctx);
+    auto master =
+        service::MasterFeed::Add(ctx, "analysis",
+                                 {contracts::topics::kMasterOrg, contracts::topics::kMasterAccounts,
+                                  contracts::topics::kMasterBudget});
 
     auto& metrics = ctx.metrics();
     auto* lines_in = &metrics.GetCounter("bfu_analysis_lines_total", "Ledger lines posted");
@@ -101,10 +68,7 @@ void Wire(runtime::Context& ctx) {
     spec.topics = {service::Topic(cfg, contracts::topics::kLedgerLines)};
     spec.transactional = true;
     spec.options.dlq_topic = service::Topic(cfg, contracts::topics::kDeadLetter);
-    spec.before_start = [&master](std::stop_token st) {
-        while (!st.stop_requested() && !master.WaitCaughtUp(std::chrono::milliseconds(200))) {
-        }
-    };
+    spec.before_start = [master](std::stop_token st) { master->WaitCaughtUp(st); };
     // Offsets already posted into the engine, per partition. A record read again (its batch's
     // transaction aborted and the loop rewound) is not posted twice; the whole tree is then
     // re-evaluated so aggregates and statuses are written again.
@@ -112,7 +76,7 @@ void Wire(runtime::Context& ctx) {
     auto redis_stale = std::make_shared<bool>(false);
     spec.handler = [=, &log](const std::vector<kafka::Message>& batch) {
         core::WallClock clock;
-        if (auto md = mailbox->Take()) {
+        if (auto md = master->Take()) {
             engine->SetMaster(md);
             log.Info("master data applied", {{"units", md->org.size()}});
         }
@@ -189,12 +153,9 @@ void Wire(runtime::Context& ctx) {
 }  // namespace
 
 runtime::App MakeApp() {
-    runtime::AppOptions o;
-    o.service = "analysis";
-    o.description = "Outcome against budget at every level; deviations; unit status in Redis";
-    o.schema = MakeSchema();
-    o.wire = Wire;
-    return runtime::App(std::move(o));
+    return service::MakeServiceApp(
+        "analysis", "Outcome against budget at every level; deviations; unit status in Redis",
+        MakeSchema(), Wire);
 }
 
 }  // namespace bfu::analysis

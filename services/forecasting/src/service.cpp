@@ -10,8 +10,9 @@
 #include "bfu/redis/redis.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/loop_component.hpp"
-#include "bfu/service/master_table.hpp"
+#include "bfu/service/master_feed.hpp"
 #include "bfu/service/query_server.hpp"
+#include "bfu/service/service_app.hpp"
 #include "bfu/service/service_config.hpp"
 #include "bfu/service/status_keys.hpp"
 
@@ -35,8 +36,6 @@ config::Schema MakeSchema() {
 
 void Wire(runtime::Context& ctx) {
     const auto& cfg = ctx.config();
-    const int year = service::FollowUpYear(cfg);
-    const std::string prefix = cfg.GetString("kafka.topic_prefix");
     const std::string redis_prefix = cfg.GetString("redis.prefix");
     auto& log = ctx.logger();
     domain::ForecastConfig fc;
@@ -50,27 +49,11 @@ void Wire(runtime::Context& ctx) {
     }
     std::shared_ptr<redis::Pool> redis = std::move(pool).value();
 
-    struct Mailbox {
-        std::mutex mu;
-        std::shared_ptr<const service::MasterData> pending;
-    };
-    auto mailbox = std::make_shared<Mailbox>();
     auto forecaster = std::make_shared<Forecaster>(fc);
-    auto& master = ctx.Emplace<service::MasterTable>(
-        service::KafkaSettings(cfg, "forecasting", "master"),
-        std::vector<std::string>{service::Topic(cfg, contracts::topics::kMasterOrg),
-                                 service::Topic(cfg, contracts::topics::kMasterAccounts),
-                                 service::Topic(cfg, contracts::topics::kMasterBudget)},
-        [mailbox, prefix, year, &log](const service::MasterSnapshot& snap) {
-            auto md = service::MasterData::Build(snap, prefix, year);
-            if (!md.ok()) {
-                log.Warn("master data not usable yet", {{"reason", md.error().ToString()}});
-                return;
-            }
-            std::lock_guard lock(mailbox->mu);
-            mailbox->pending = *md;
-        },
-        ctx);
+    auto master =
+        service::MasterFeed::Add(ctx, "forecasting",
+                                 {contracts::topics::kMasterOrg, contracts::topics::kMasterAccounts,
+                                  contracts::topics::kMasterBudget});
 
     auto* written =
         &ctx.metrics().GetCounter("bfu_forecasting_forecasts_total", "Forecasts written");
@@ -83,16 +66,10 @@ void Wire(runtime::Context& ctx) {
     spec.topics = {service::Topic(cfg, contracts::topics::kUnitAggregates)};
     spec.transactional = true;
     spec.options.dlq_topic = service::Topic(cfg, contracts::topics::kDeadLetter);
-    spec.before_start = [&master](std::stop_token st) {
-        while (!st.stop_requested() && !master.WaitCaughtUp(std::chrono::milliseconds(200))) {
-        }
-    };
+    spec.before_start = [master](std::stop_token st) { master->WaitCaughtUp(st); };
     spec.handler = [=, &log](const std::vector<kafka::Message>& batch) {
         core::WallClock clock;
-        {
-            std::lock_guard lock(mailbox->mu);
-            if (mailbox->pending) forecaster->SetMaster(std::exchange(mailbox->pending, nullptr));
-        }
+        if (auto md = master->Take()) forecaster->SetMaster(md);
         std::vector<kafka::Outcome> outcomes(batch.size());
         std::vector<redis::Argv> redis_cmds;
         for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -149,12 +126,8 @@ void Wire(runtime::Context& ctx) {
 }  // namespace
 
 runtime::App MakeApp() {
-    runtime::AppOptions o;
-    o.service = "forecasting";
-    o.description = "Full-year forecasts per unit and forecast deviations";
-    o.schema = MakeSchema();
-    o.wire = Wire;
-    return runtime::App(std::move(o));
+    return service::MakeServiceApp(
+        "forecasting", "Full-year forecasts per unit and forecast deviations", MakeSchema(), Wire);
 }
 
 }  // namespace bfu::forecasting

@@ -8,8 +8,8 @@
 #include "bfu/ingest/voucher_checker.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/loop_component.hpp"
-#include "bfu/service/master_data.hpp"
-#include "bfu/service/master_table.hpp"
+#include "bfu/service/master_feed.hpp"
+#include "bfu/service/service_app.hpp"
 #include "bfu/service/service_config.hpp"
 
 namespace bfu::ingest {
@@ -41,23 +41,9 @@ void Wire(runtime::Context& ctx) {
         rules.closed_periods.insert(service::ParsePeriodOrThrow("ingest.closed_periods", p));
     }
     auto checker = std::make_shared<VoucherChecker>(rules);
-    const std::string prefix = cfg.GetString("kafka.topic_prefix");
+    auto master = service::MasterFeed::Add(
+        ctx, "ingest", {contracts::topics::kMasterOrg, contracts::topics::kMasterAccounts});
     auto& log = ctx.logger();
-    auto& master = ctx.Emplace<service::MasterTable>(
-        service::KafkaSettings(cfg, "ingest", "master"),
-        std::vector<std::string>{service::Topic(cfg, contracts::topics::kMasterOrg),
-                                 service::Topic(cfg, contracts::topics::kMasterAccounts)},
-        [checker, prefix, year, &log](const service::MasterSnapshot& snap) {
-            auto md = service::MasterData::Build(snap, prefix, year);
-            if (!md.ok()) {
-                log.Warn("master data not usable yet", {{"reason", md.error().ToString()}});
-                return;
-            }
-            for (const auto& p : (*md)->problems)
-                log.Warn("master record left out", {{"problem", p}});
-            checker->SetMaster(*md);
-        },
-        ctx);
 
     auto& metrics = ctx.metrics();
     auto* accepted = &metrics.GetCounter("bfu_ingest_vouchers_total", "Vouchers decided",
@@ -76,12 +62,10 @@ void Wire(runtime::Context& ctx) {
     spec.topics = {service::Topic(cfg, contracts::topics::kErpVouchers)};
     spec.transactional = true;
     spec.options.dlq_topic = service::Topic(cfg, contracts::topics::kDeadLetter);
-    spec.before_start = [&master](std::stop_token st) {
-        while (!st.stop_requested() && !master.WaitCaughtUp(std::chrono::milliseconds(200))) {
-        }
-    };
+    spec.before_start = [master](std::stop_token st) { master->WaitCaughtUp(st); };
     spec.handler = [=, &log](const std::vector<kafka::Message>& batch) {
         core::WallClock clock;
+        if (auto md = master->Take()) checker->SetMaster(md);
         std::vector<kafka::Outcome> outcomes;
         outcomes.reserve(batch.size());
         for (const auto& m : batch) {
@@ -134,12 +118,9 @@ void Wire(runtime::Context& ctx) {
 }  // namespace
 
 runtime::App MakeApp() {
-    runtime::AppOptions o;
-    o.service = "ingest";
-    o.description = "Takes ERP vouchers, checks them, writes ledger lines and rejections";
-    o.schema = MakeSchema();
-    o.wire = Wire;
-    return runtime::App(std::move(o));
+    return service::MakeServiceApp(
+        "ingest", "Takes ERP vouchers, checks them, writes ledger lines and rejections",
+        MakeSchema(), Wire);
 }
 
 }  // namespace bfu::ingest

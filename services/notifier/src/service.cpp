@@ -13,8 +13,10 @@
 #include "bfu/notifier/alerts.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/loop_component.hpp"
-#include "bfu/service/master_table.hpp"
+#include "bfu/service/master_feed.hpp"
 #include "bfu/service/query_server.hpp"
+#include "bfu/service/service_app.hpp"
+#include "bfu/service/service_config.hpp"
 #include "bfu/zmq/zmq.hpp"
 
 namespace bfu::notifier {
@@ -26,6 +28,7 @@ constexpr std::string_view kSource = "bfu/notifier";
 config::Schema MakeSchema() {
     config::Schema s;
     service::AddKafkaFields(s, "notifier");
+    service::AddFollowUpFields(s);
     service::AddZmqFields(s, "tcp://127.0.0.1:15554");
     s.String("zmq.pub_endpoint", "tcp://127.0.0.1:15560",
              "ZeroMQ PUB endpoint where live alerts are published (bfu watch)")
@@ -82,31 +85,9 @@ void Wire(runtime::Context& ctx) {
     // alert ids are deterministic, so the audit trail shows a repeat as the same alert.
     spec.transactional = false;
     spec.options.dlq_topic = service::Topic(cfg, contracts::topics::kDeadLetter);
-    // Unit names for the alert texts, from the organisation master topic.
-    struct Names {
-        std::mutex mu;
-        std::map<std::string, std::string> by_id;
-    };
-    auto names = std::make_shared<Names>();
-    auto& master = ctx.Emplace<service::MasterTable>(
-        service::KafkaSettings(cfg, "notifier", "master"),
-        std::vector<std::string>{service::Topic(cfg, contracts::topics::kMasterOrg)},
-        [names](const service::MasterSnapshot& snap) {
-            std::map<std::string, std::string> by_id;
-            for (const auto& [topic, records] : snap) {
-                for (const auto& [key, value] : records) {
-                    auto unit = contracts::DecodeMessage<contracts::OrgUnit>(value);
-                    if (unit.ok()) by_id[unit->id.value()] = unit->name;
-                }
-            }
-            std::lock_guard lock(names->mu);
-            names->by_id = std::move(by_id);
-        },
-        ctx);
-    spec.before_start = [&master](std::stop_token st) {
-        while (!st.stop_requested() && !master.WaitCaughtUp(std::chrono::milliseconds(200))) {
-        }
-    };
+    // Unit names for the alert texts come from the organisation.
+    auto master = service::MasterFeed::Add(ctx, "notifier", {contracts::topics::kMasterOrg});
+    spec.before_start = [master](std::stop_token st) { master->WaitCaughtUp(st); };
     // Deviations whose opening was alerted, so that their closing is alerted too.
     auto alerted = std::make_shared<std::set<std::string>>();
     spec.handler = [=, &log](const std::vector<kafka::Message>& batch) {
@@ -126,10 +107,8 @@ void Wire(runtime::Context& ctx) {
                 alerted->insert(id);
             }
             std::string unit_name;
-            {
-                std::lock_guard lock(names->mu);
-                auto it = names->by_id.find(event->unit.value());
-                if (it != names->by_id.end()) unit_name = it->second;
+            if (const auto md = master->Latest()) {
+                if (auto u = md->org.Find(event->unit)) unit_name = md->org.unit(*u).name;
             }
             for (auto& m :
                  AlertsFor(*event, contracts::AlertChannel::kZmq, clock.Now(), unit_name)) {
@@ -184,12 +163,8 @@ void Wire(runtime::Context& ctx) {
 }  // namespace
 
 runtime::App MakeApp() {
-    runtime::AppOptions o;
-    o.service = "notifier";
-    o.description = "Alerts the right superiors about deviations at once";
-    o.schema = MakeSchema();
-    o.wire = Wire;
-    return runtime::App(std::move(o));
+    return service::MakeServiceApp(
+        "notifier", "Alerts the right superiors about deviations at once", MakeSchema(), Wire);
 }
 
 }  // namespace bfu::notifier

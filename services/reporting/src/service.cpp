@@ -11,9 +11,9 @@
 #include "bfu/reporting/report.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/loop_component.hpp"
-#include "bfu/service/master_data.hpp"
-#include "bfu/service/master_table.hpp"
+#include "bfu/service/master_feed.hpp"
 #include "bfu/service/query_server.hpp"
+#include "bfu/service/service_app.hpp"
 #include "bfu/service/service_config.hpp"
 
 namespace bfu::reporting {
@@ -50,7 +50,6 @@ core::Status WriteFile(const std::filesystem::path& path, const std::string& tex
 void Wire(runtime::Context& ctx) {
     const auto& cfg = ctx.config();
     const int year = service::FollowUpYear(cfg);
-    const std::string prefix = cfg.GetString("kafka.topic_prefix");
     auto& log = ctx.logger();
     const std::filesystem::path dir =
         std::filesystem::path(cfg.GetString("reporting.dir")) / std::to_string(year);
@@ -60,25 +59,8 @@ void Wire(runtime::Context& ctx) {
         throw config::ConfigError("reporting.dir",
                                   "cannot create " + dir.string() + ": " + ec.message());
 
-    struct State {
-        std::mutex mu;
-        std::shared_ptr<const service::MasterData> master;
-        ReportBook book;
-    };
-    auto state = std::make_shared<State>();
-    auto& master = ctx.Emplace<service::MasterTable>(
-        service::KafkaSettings(cfg, "reporting", "master"),
-        std::vector<std::string>{service::Topic(cfg, contracts::topics::kMasterOrg)},
-        [state, prefix, year, &log](const service::MasterSnapshot& snap) {
-            auto md = service::MasterData::Build(snap, prefix, year);
-            if (!md.ok()) {
-                log.Warn("master data not usable yet", {{"reason", md.error().ToString()}});
-                return;
-            }
-            std::lock_guard lock(state->mu);
-            state->master = *md;
-        },
-        ctx);
+    auto master = service::MasterFeed::Add(ctx, "reporting", {contracts::topics::kMasterOrg});
+    auto book = std::make_shared<ReportBook>();
 
     const std::string t_agg = service::Topic(cfg, contracts::topics::kUnitAggregates);
     const std::string t_dev = service::Topic(cfg, contracts::topics::kDeviations);
@@ -93,42 +75,39 @@ void Wire(runtime::Context& ctx) {
     // A report is regenerated from the latest state; writing it twice is harmless.
     spec.transactional = false;
     spec.options.dlq_topic = service::Topic(cfg, contracts::topics::kDeadLetter);
-    spec.before_start = [&master](std::stop_token st) {
-        while (!st.stop_requested() && !master.WaitCaughtUp(std::chrono::milliseconds(200))) {
-        }
-    };
+    spec.before_start = [master](std::stop_token st) { master->WaitCaughtUp(st); };
     spec.handler = [=, &log](const std::vector<kafka::Message>& batch) {
         core::WallClock clock;
         std::vector<kafka::Outcome> outcomes(batch.size());
-        std::lock_guard lock(state->mu);
         for (std::size_t i = 0; i < batch.size(); ++i) {
             const auto& m = batch[i];
             core::Status s = core::Ok();
             if (m.topic == t_agg) {
                 auto a = contracts::DecodeMessage<contracts::UnitAggregate>(m.value);
                 if (a.ok())
-                    state->book.OnAggregate(*a);
+                    book->OnAggregate(*a);
                 else
                     s = std::move(a).error();
             } else if (m.topic == t_dev) {
                 auto d = contracts::DecodeMessage<contracts::DeviationEvent>(m.value);
                 if (d.ok())
-                    state->book.OnDeviation(*d);
+                    book->OnDeviation(*d);
                 else
                     s = std::move(d).error();
             } else if (m.topic == t_fc) {
                 auto f = contracts::DecodeMessage<contracts::Forecast>(m.value);
                 if (f.ok())
-                    state->book.OnForecast(*f);
+                    book->OnForecast(*f);
                 else
                     s = std::move(f).error();
             }
             outcomes[i].status = std::move(s);
         }
         auto* slot = service::BatchOutputSlot(outcomes);
-        if (slot == nullptr || !state->master || state->book.empty()) return outcomes;
+        const auto md = master->Latest();
+        if (slot == nullptr || !md || book->empty()) return outcomes;
         const auto as_of = core::ToRfc3339(clock.Now());
-        auto model = state->book.Build(state->master->org, year, as_of);
+        auto model = book->Build(md->org, year, as_of);
         const std::string stem = "uppfoljning-" + std::to_string(year) + "-" + model.through_period;
         contracts::ReportPublished pub;
         pub.report_id = stem + "." + as_of;
@@ -171,12 +150,8 @@ void Wire(runtime::Context& ctx) {
 }  // namespace
 
 runtime::App MakeApp() {
-    runtime::AppOptions o;
-    o.service = "reporting";
-    o.description = "Writes the follow-up reports and announces them";
-    o.schema = MakeSchema();
-    o.wire = Wire;
-    return runtime::App(std::move(o));
+    return service::MakeServiceApp("reporting", "Writes the follow-up reports and announces them",
+                                   MakeSchema(), Wire);
 }
 
 }  // namespace bfu::reporting
