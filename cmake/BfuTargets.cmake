@@ -28,6 +28,11 @@ function(bfu_test)
   add_test(NAME ${A_NAME} COMMAND ${A_NAME} --gtest_color=no)
   set_tests_properties(${A_NAME} PROPERTIES LABELS ${A_LABEL} TIMEOUT ${A_TIMEOUT}
                        ENVIRONMENT "BFU_SOURCE_DIR=${PROJECT_SOURCE_DIR};BFU_BINARY_DIR=${PROJECT_BINARY_DIR}")
+  # Tests against the shared broker and Redis run one at a time (unit tests run in parallel
+  # beside them), so a 2-core machine is not overloaded into timeouts.
+  if(NOT A_LABEL STREQUAL "unit")
+    set_tests_properties(${A_NAME} PROPERTIES RUN_SERIAL TRUE)
+  endif()
 endfunction()
 
 # bfu_bench(NAME <n> SOURCES ... DEPS ...)
