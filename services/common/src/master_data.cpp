@@ -7,7 +7,7 @@ namespace bfu::service {
 
 namespace {
 
-domain::Level ToDomain(contracts::OrgLevel level) {
+domain::Level AsDomain(contracts::OrgLevel level) {
     using contracts::OrgLevel;
     switch (level) {
         case OrgLevel::kKf:
@@ -28,7 +28,7 @@ domain::Level ToDomain(contracts::OrgLevel level) {
     return domain::Level::kEnhet;
 }
 
-domain::Profile ToDomain(const contracts::BudgetProfile& p) {
+domain::Profile AsDomain(const contracts::BudgetProfile& p) {
     switch (p.kind) {
         case contracts::ProfileKind::kEven:
             return domain::Profile::Even();
@@ -77,7 +77,7 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
         domain::UnitSpec spec;
         spec.id = unit->id;
         spec.name = unit->name;
-        spec.level = ToDomain(unit->level);
+        spec.level = AsDomain(unit->level);
         spec.parent = unit->parent;
         spec.manager = {unit->manager.name, unit->manager.role, unit->manager.email.value_or("")};
         spec.mandate = core::Money::FromOre(unit->mandate_ore);
@@ -148,7 +148,7 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
             continue;
         }
         md->budget.Set(
-            {*unit, *group, core::Money::FromOre(budget->annual_ore), ToDomain(budget->profile)});
+            {*unit, *group, core::Money::FromOre(budget->annual_ore), AsDomain(budget->profile)});
     }
     return std::shared_ptr<const MasterData>(std::move(md));
 }
