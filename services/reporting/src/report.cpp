@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "bfu/core/money.hpp"
+
 namespace bfu::reporting {
 
 namespace {
@@ -51,18 +53,7 @@ std::string LightText(const std::string& light) {
 
 }  // namespace
 
-std::string Tkr(std::int64_t ore) {
-    // Round to 100 kr (one decimal of tkr), half away from zero.
-    const std::int64_t hundreds = (ore >= 0 ? ore + 5000 : ore - 5000) / 10000;
-    const std::int64_t a = std::llabs(hundreds);
-    std::string whole = std::to_string(a / 10);
-    std::string grouped;
-    for (std::size_t i = 0; i < whole.size(); ++i) {
-        if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ' ';
-        grouped += whole[i];
-    }
-    return std::string(hundreds < 0 ? "−" : "") + grouped + "," + std::to_string(a % 10) + " tkr";
-}
+std::string Tkr(std::int64_t ore) { return core::FormatTkr(core::Money::FromOre(ore)); }
 
 void ReportBook::OnAggregate(const contracts::UnitAggregate& a) {
     auto& slot = aggregates_[a.unit.value()];
