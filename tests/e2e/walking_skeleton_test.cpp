@@ -107,6 +107,7 @@ protected:
             std::vector<std::string> names;
             for (const auto& t : contracts::topics::kAll)
                 names.push_back(prefix_ + std::string(t.name));
+            names.push_back(prefix_ + "bfu.analysis.outcome");  // analysis's own changelog
             (void)(*admin)->DeleteTopics(names, 30s);
         }
         if (auto redis = redis::Pool::Create(redis_url_); redis.ok()) {

@@ -41,13 +41,34 @@ using nlohmann::json;
 constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
   demo generate --out DIR [--year YYYY]   write the example municipality (org, accounts,
                                           budget, vouchers) as files
-  import org|accounts|budget|goals FILE   check every record, then publish them to the master
-                                          topics (FILE: a JSON array or one object per line)
+  import org|accounts|budget|goals|hr FILE
+                                          check every record, then publish them to the master
+                                          topics or bfu.ops.hr (FILE: a JSON array, one object
+                                          per line, or CSV with the field names as header)
+  import sie FILE [--dry-run] [--json] [--unit U] [--source ID] [--budget-ref REF]
+                                          an SIE 4 file's vouchers to bfu.erp.vouchers and its
+                                          #PBUDGET to bfu.master.budget; --dry-run --json prints
+                                          what it would do (docs/sie-import.md)
   publish vouchers FILE                   send ERP vouchers (NDJSON or a JSON array) to
                                           bfu.erp.vouchers, as an ERP connector does
   status UNIT [--json]                    a unit's current status and its children's (Redis)
+  status UNIT --as-of YYYY-MM-DD [--year Y] [--json]
+                                          the status as it was on a date, replayed from Kafka
   deviations [--open] [--unit U] [--json] deviations and their latest state (Redis)
   rejected [--json]                       vouchers that failed the checks, with every reason
+  deviation ack ID --by EMAIL [--comment TEXT]
+                                          acknowledge a deviation (analysis, ZeroMQ)
+  measure add ID --what TEXT --who NAME --due YYYY-MM-DD --effect SEK --by EMAIL
+                                          add a measure (åtgärd) to a deviation
+  measure done ID MEASURE_ID --by EMAIL   mark a measure done
+  forecast submit UNIT AMOUNT_SEK --comment TEXT --by EMAIL [--round N]
+                                          a manager's own full-year forecast; it stands for
+                                          its round (forecasting, ZeroMQ)
+  forecast accuracy [--json]              forecast accuracy per round and level, closed year
+  ingest totals [--json] [--source S]     control totals per way and source: in = accepted +
+                                          rejected + duplicates, checked against the topics
+  ingest duplicates [--json] [--source S] vouchers taken for duplicates, with their first
+                                          acceptance
   watch [--out FILE] [--count N] [--seconds S]
                                           live alerts from the notifier (ZeroMQ)
   calendar YEAR [--ics]                   the year's timetable: forecast rounds, report deadlines,
@@ -55,57 +76,10 @@ constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
   topics                                  the topics on the broker and their partitions
   health URL                              exit 0 if URL answers 200 (container health checks)
 Environment: BFU_KAFKA_BROKERS, BFU_KAFKA_TOPIC_PREFIX, BFU_REDIS_URL, BFU_REDIS_PREFIX,
-BFU_NOTIFIER_PUB (tcp://127.0.0.1:15560); unset ones are read from BFU_ENV_FILE or
+BFU_NOTIFIER_PUB (tcp://127.0.0.1:15560), BFU_ANALYSIS_ZMQ (tcp://127.0.0.1:15552),
+BFU_FORECASTING_ZMQ (tcp://127.0.0.1:15553); unset ones are read from BFU_ENV_FILE or
 .bfu/stack.env (written by ops/stack up).
 )";
-
-template <typename T>
-int ImportRecords(const Env& env, const std::string& path, std::ostream& out, std::ostream& err) {
-    auto records = ReadRecords(path);
-    std::vector<T> decoded;
-    int bad = 0;
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        std::vector<core::Error> errors;
-        auto r = T::FromJson(records[i], &errors);
-        if (!r.ok()) {
-            if (errors.empty()) errors.push_back(r.error());
-            for (const auto& e : errors) {
-                err << path << ": record " << i + 1 << ": " << e.field << ": " << e.message << "\n";
-            }
-            ++bad;
-            continue;
-        }
-        decoded.push_back(std::move(r).value());
-    }
-    if (bad > 0) {
-        err << path << ": " << bad << " of " << records.size()
-            << " records are invalid; nothing was published\n";
-        return 2;
-    }
-    auto producer = kafka::Producer::Create(KafkaFromEnv(env));
-    if (!producer.ok()) {
-        err << producer.error().ToString() << "\n";
-        return 1;
-    }
-    const std::string topic = Topic(env, T::kTopic);
-    core::WallClock clock;
-    for (const auto& r : decoded) {
-        auto s = (*producer)->Produce(
-            topic, r.Key(),
-            contracts::EncodeMessage(r,
-                                     {contracts::NewEventId(), "bfu/cli", clock.Now(), r.Key()}));
-        if (!s.ok()) {
-            err << s.error().ToString() << "\n";
-            return 1;
-        }
-    }
-    if (auto s = (*producer)->Flush(std::chrono::seconds(30)); !s.ok()) {
-        err << s.error().ToString() << "\n";
-        return 1;
-    }
-    out << "published " << decoded.size() << " records from " << path << " to " << topic << "\n";
-    return 0;
-}
 
 int PublishVouchers(const Env& env, const std::string& path, std::ostream& out, std::ostream& err) {
     std::ifstream in(path, std::ios::binary);
@@ -472,25 +446,24 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         }
         Env env;
         if (cmd == "import") {
-            if (args.size() != 3) throw UsageError("try: bfu import org|accounts|budget FILE");
-            const auto& kind = args[1];
-            if (kind == "org") return ImportRecords<contracts::OrgUnit>(env, args[2], out, err);
-            if (kind == "accounts")
-                return ImportRecords<contracts::Account>(env, args[2], out, err);
-            if (kind == "budget") return ImportRecords<contracts::Budget>(env, args[2], out, err);
-            if (kind == "goals") return ImportRecords<contracts::Goal>(env, args[2], out, err);
-            throw UsageError("bfu import: unknown kind '" + kind +
-                             "' (org, accounts, budget, goals)");
+            if (args.size() >= 2 && args[1] == "sie") return ImportSie(args, out, err);
+            return ImportMaster(args, out, err);
         }
         if (cmd == "publish") {
             if (args.size() != 3 || args[1] != "vouchers")
                 throw UsageError("try: bfu publish vouchers FILE");
             return PublishVouchers(env, args[2], out, err);
         }
-        if (cmd == "status") return Status(env, Parse(args, 1, {"json"}), out, err);
+        if (cmd == "status") {
+            auto a = Parse(args, 1, {"json"});
+            return a.Flag("as-of") ? StatusAsOf(args, out, err) : Status(env, a, out, err);
+        }
         if (cmd == "deviations") return Deviations(env, Parse(args, 1, {"open", "json"}), out);
         if (cmd == "rejected") return Rejected(env, Parse(args, 1, {"json"}), out, err);
+        if (cmd == "ingest") return Ingest(args, out, err);
         if (cmd == "watch") return Watch(env, Parse(args, 1, {}), out, err);
+        if (cmd == "deviation" || cmd == "measure") return DeviationCommand(args, out, err);
+        if (cmd == "forecast") return Forecast(args, out, err);
         if (cmd == "topics") return Topics(env, out, err);
         throw UsageError("unknown command '" + cmd + "'");
     } catch (const UsageError& e) {

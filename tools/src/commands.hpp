@@ -2,6 +2,7 @@
 // The bfu CLI's command families, one cmd_*.cpp file each; cli.cpp dispatches to them. Each
 // returns the process exit code (0 ok, 1 failure, 2 usage or bad input) and throws UsageError
 // for a wrong command line.
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -11,5 +12,26 @@
 namespace bfu::cli {
 
 // `args` is the whole command line (args[0] is the command).
+
+// bfu import org|accounts|budget|goals|hr FILE (JSON or CSV; cmd_import.cpp).
+int ImportMaster(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// bfu import sie FILE [--dry-run] [--json] [--unit U] ... (cmd_sie.cpp).
+int ImportSie(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// bfu ingest totals|duplicates [--json] [--source S] (cmd_ingest.cpp).
+int Ingest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+// bfu deviation ack ID / bfu measure add ID / bfu measure done ID M (cmd_deviation.cpp).
+int DeviationCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// bfu forecast submit UNIT AMOUNT_SEK ... / bfu forecast accuracy (cmd_forecast.cpp).
+int Forecast(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// bfu status UNIT --as-of YYYY-MM-DD [--year Y] [--json]: replayed from the topics
+// (cmd_status_as_of.cpp).
+int StatusAsOf(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// Sends one request to a service's ZeroMQ endpoint: prints the reply with `print` (or as JSON)
+// and returns 0, or prints the refusal (code, field, message) or the timeout and returns 1.
+int SendCommand(const std::string& endpoint, const nlohmann::json& request, bool as_json,
+                std::ostream& out, std::ostream& err,
+                const std::function<void(const nlohmann::json&)>& print);
 
 }  // namespace bfu::cli

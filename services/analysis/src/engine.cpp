@@ -2,20 +2,56 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 #include "bfu/service/deviation_wire.hpp"
 
 namespace bfu::analysis {
 
+namespace {
+
+domain::Severity FromWire(contracts::Severity s) {
+    switch (s) {
+        case contracts::Severity::kMajor:
+            return domain::Severity::kMajor;
+        case contracts::Severity::kCritical:
+            return domain::Severity::kCritical;
+        case contracts::Severity::kMinor:
+            break;
+    }
+    return domain::Severity::kMinor;
+}
+
+std::string TimeOfMs(std::int64_t ms) {
+    if (ms <= 0) return {};
+    return core::ToRfc3339(core::TimePoint(std::chrono::milliseconds(ms)));
+}
+
+}  // namespace
+
 AnalysisEngine::AnalysisEngine(domain::DeviationRules rules) : rules_(rules) {}
 
 void AnalysisEngine::SetMaster(std::shared_ptr<const service::MasterData> master) {
-    std::vector<domain::DeviationState> open;
-    if (monitor_) open = monitor_->OpenDeviations();
+    std::vector<domain::DeviationState> states;
+    if (monitor_) {
+        // Every state, closed ones too: their sequence numbers continue.
+        for (domain::UnitIndex u = 0; u < master_->org.size(); ++u) {
+            for (auto kind : {domain::DeviationKind::kBudget, domain::DeviationKind::kInvestment}) {
+                const auto* st = monitor_->Find(
+                    domain::MakeDeviationId({master_->org.unit(u).id, kind, master_->year, {}}));
+                if (st != nullptr) states.push_back(*st);
+            }
+        }
+    }
     master_ = std::move(master);
     monitor_ = std::make_unique<domain::DeviationMonitor>(master_->org, master_->year, rules_);
-    for (const auto& s : open) {
+    for (const auto& s : states) {
         if (master_->org.Find(s.key.unit)) monitor_->Restore(s);
+    }
+    RecomputeOwned();
+    gained_.clear();
+    for (domain::UnitIndex u = 0; u < owned_.size(); ++u) {
+        if (owned_[u]) gained_.push_back(master_->org.unit(u).id.value());
     }
     Rebuild();
 }
@@ -23,68 +59,180 @@ void AnalysisEngine::SetMaster(std::shared_ptr<const service::MasterData> master
 void AnalysisEngine::Rebuild() {
     ledger_ = domain::OutcomeLedger(master_->org, master_->year, master_->chart.GroupKinds());
     budget_ = master_->budget.Materialize(master_->org, master_->chart, master_->year.LastDay());
-    std::vector<Retained> kept;
-    kept.reserve(retained_.size());
-    for (auto& r : retained_) {
-        auto u = master_->org.Find(r.unit_id);
-        auto g = master_->chart.FindGroup(r.group);
-        if (!u || !g) continue;  // the unit or group left the master data
-        r.unit = *u;
-        ledger_.Post({*u, *g, r.account, r.month, r.ore});
-        kept.push_back(std::move(r));
-    }
-    retained_ = std::move(kept);
+    through_ = -1;
+    stats_.unplaced = 0;
+    stats_.ignored = 0;
+    cells_.ForEach([&](std::uint64_t key, CellMap::Value v) {
+        PostCell(CellCoords::Unpack(key), v.group, v.ore);
+    });
+    last_at_ms_.assign(master_->org.size(), 0);
+    for (const auto& [unit, line] : last_line_) NoteLine(unit, line);
     // Every unit is re-evaluated against the new master data.
     MarkAllDirty();
+}
+
+void AnalysisEngine::RecomputeOwned() {
+    if (!master_) return;
+    owned_.assign(master_->org.size(), true);
+    if (!owns_) return;
+    for (domain::UnitIndex u = 0; u < master_->org.size(); ++u) {
+        owned_[u] = owns_(master_->org.unit(u).id.value());
+    }
+}
+
+void AnalysisEngine::SetOwnership(Owns owns) {
+    owns_ = std::move(owns);
+    if (!master_) return;
+    const std::vector<bool> before = owned_;
+    RecomputeOwned();
+    for (domain::UnitIndex u = 0; u < owned_.size(); ++u) {
+        if (owned_[u] && (u >= before.size() || !before[u])) {
+            gained_.push_back(master_->org.unit(u).id.value());
+            extra_dirty_.push_back(u);
+        }
+    }
+}
+
+std::vector<std::string> AnalysisEngine::TakeGained() { return std::exchange(gained_, {}); }
+
+bool AnalysisEngine::Owned(std::string_view unit) const {
+    if (!master_) return false;
+    auto u = master_->org.Find(unit);
+    return u && owned_[*u];
+}
+
+bool AnalysisEngine::RestoreDeviation(const KnownDeviation& known) {
+    if (!master_) return false;
+    const auto& e = known.latest;
+    if (e.year != master_->year.start_year()) return false;
+    domain::DeviationKind kind;
+    if (e.kind == contracts::DeviationKind::kBudget) {
+        kind = domain::DeviationKind::kBudget;
+    } else if (e.kind == contracts::DeviationKind::kInvestment) {
+        kind = domain::DeviationKind::kInvestment;
+    } else {
+        return false;  // other kinds belong to forecasting or to later versions
+    }
+    auto u = master_->org.Find(e.unit.value());
+    if (!u || !owned_[*u]) return false;
+    const domain::DeviationKey key{e.unit, kind, master_->year, {}};
+    const auto id = domain::MakeDeviationId(key);
+    if (id != e.deviation_id) return false;
+    const auto* current = monitor_->Find(id);
+    if (current != nullptr && current->sequence >= known.last_seq) return false;
+    domain::DeviationState s;
+    if (current != nullptr) s = *current;
+    s.id = id;
+    s.key = key;
+    s.sequence = static_cast<std::uint32_t>(known.last_seq);
+    // The status fields come from the latest status event; an event of another kind (an
+    // acknowledgement) only moves the sequence on.
+    if (current == nullptr || known.latest.seq > static_cast<std::int64_t>(current->sequence)) {
+        s.open = known.open;
+        s.deviation = e.deviation_ore.value_or(0);
+        s.reference = e.budget_ore.value_or(0);
+        s.reported_deviation = s.deviation;
+        s.direction =
+            s.deviation > 0 ? domain::Direction::kUnfavourable : domain::Direction::kFavourable;
+        s.severity = FromWire(e.severity);
+        if (auto p = domain::Period::Parse(e.period); p.ok()) {
+            s.as_of = *p;
+            if (current == nullptr) s.opened_in = *p;
+        }
+    }
+    monitor_->Restore(s);
+    extra_dirty_.push_back(*u);
+    return true;
+}
+
+void AnalysisEngine::SetForecast(std::string_view unit, std::int64_t total_ore, int round) {
+    auto [it, fresh] = forecasts_.try_emplace(std::string(unit), total_ore, round);
+    // Rounds of one unit lie in different partitions: a later round stands, whatever order
+    // they are read in.
+    if (!fresh && (round < it->second.second ||
+                   it->second == std::pair<std::int64_t, int>(total_ore, round))) {
+        return;
+    }
+    it->second = {total_ore, round};
+    if (!master_) return;
+    if (auto u = master_->org.Find(unit)) extra_dirty_.push_back(*u);
 }
 
 void AnalysisEngine::MarkAllDirty() {
     if (master_) ledger_.MarkAllDirty();
 }
 
-core::Status AnalysisEngine::Apply(const contracts::LedgerLine& line,
-                                   const contracts::Trigger& trigger) {
-    if (!master_) {
-        return core::Error(core::Errc::kFailedPrecondition, "master",
-                           "no master data (organisation, budget) yet");
+core::Status AnalysisEngine::SetCell(const CellRecord& cell) {
+    auto key = index_.KeyOf(cell.year, cell.unit, cell.account, cell.period);
+    if (!key.ok()) return std::move(key).error();
+    const std::uint32_t group = index_.Group(cell.group);
+    const CellMap::Value before = cells_.Set(*key, {cell.ore, group});
+    ++stats_.cells_set;
+    NoteLine(cell.unit, cell.last);
+    if (!master_ || (before.ore == cell.ore && before.group == group)) return core::Ok();
+    const CellCoords coords = CellCoords::Unpack(*key);
+    if (before.group == group) {
+        PostCell(coords, group, cell.ore - before.ore);
+    } else {
+        PostCell(coords, before.group, -before.ore);
+        PostCell(coords, group, cell.ore);
     }
-    if (line.fiscal_year != master_->year.start_year() ||
-        (!line.is_operating && !line.is_investment)) {
+    return core::Ok();
+}
+
+void AnalysisEngine::PostCell(const CellCoords& c, std::uint32_t group, std::int64_t ore) {
+    if (c.year != master_->year.start_year()) {
         ++stats_.ignored;
-        return core::Ok();
+        return;
     }
-    auto u = master_->org.Find(line.unit);
-    if (!u) {
-        return core::Error(core::Errc::kNotFound, "/unit",
-                           "unit " + line.unit.value() + " is not in the organisation");
-    }
-    auto g = master_->chart.FindGroup(line.account_group);
-    if (!g) {
-        return core::Error(core::Errc::kNotFound, "/accountGroup",
-                           "account group " + line.account_group + " is not in the chart");
-    }
-    auto period = domain::Period::Parse(line.period);
-    if (!period.ok())
-        return core::Error(core::Errc::kInvalidArgument, "/period", period.error().message);
-    auto month = master_->year.IndexOf(*period);
+    auto period = domain::Period::Of(c.period_year, c.period_month);
+    auto month = period.ok() ? master_->year.IndexOf(*period) : std::nullopt;
     if (!month) {
         ++stats_.ignored;
-        return core::Ok();
+        return;
     }
-    const std::uint32_t account = accounts_.Intern(line.account.value());
+    auto u = master_->org.Find(index_.UnitName(c.unit));
+    auto g = master_->chart.FindGroup(index_.GroupName(group));
+    if (!u || !g) {
+        ++stats_.unplaced;
+        return;
+    }
     const auto m = static_cast<std::uint8_t>(*month);
-    ledger_.Post({*u, *g, account, m, line.amount_ore});
-    retained_.push_back({*u, line.unit.value(), line.account_group, account, m, line.amount_ore});
+    if (ore != 0) ledger_.Post({*u, *g, c.account, m, ore});
     through_ = std::max(through_, static_cast<int>(m));
-    last_trigger_[line.unit.value()] = trigger;
-    ++stats_.posted;
-    return core::Ok();
+}
+
+void AnalysisEngine::NoteLine(std::string_view unit, const LineRef& line) {
+    if (line.offset < 0) return;
+    auto it = last_line_.find(unit);
+    if (it == last_line_.end()) {
+        it = last_line_.emplace(std::string(unit), line).first;
+    } else if (line.at_ms >= it->second.at_ms) {
+        it->second = line;
+    }
+    if (!master_ || last_at_ms_.size() != master_->org.size()) return;
+    auto u = master_->org.Find(unit);
+    if (!u) return;
+    // The unit and every ancestor in any month of the year.
+    const auto& cube = ledger_.cube();
+    if (cube.unit_count() != master_->org.size()) return;
+    last_at_ms_[*u] = std::max(last_at_ms_[*u], line.at_ms);
+    for (int m = 0; m < domain::kMonths; ++m) {
+        for (auto a : cube.AncestorsInMonth(*u, m)) {
+            last_at_ms_[a] = std::max(last_at_ms_[a], line.at_ms);
+        }
+    }
 }
 
 EngineOutput AnalysisEngine::Flush(core::TimePoint now) {
     EngineOutput out;
     if (!master_) return out;
     auto dirty = ledger_.TakeDirty();
+    dirty.insert(dirty.end(), extra_dirty_.begin(), extra_dirty_.end());
+    extra_dirty_.clear();
+    std::sort(dirty.begin(), dirty.end());
+    dirty.erase(std::unique(dirty.begin(), dirty.end()), dirty.end());
+    std::erase_if(dirty, [&](domain::UnitIndex u) { return !owned_[u]; });
     if (dirty.empty()) return out;
     // The latest month is still being booked. An overspend in it is already real (the costs
     // are booked), so a unit over budget there is judged through it; any other unit is judged
@@ -98,11 +246,12 @@ EngineOutput AnalysisEngine::Flush(core::TimePoint now) {
             ledger_.cube().KindToDate(u, op, through) - budget_.KindToDate(u, op, through);
         (d > 0 ? current : complete).push_back(u);
     }
+    const auto* accounts = &index_.accounts();
     auto events =
-        monitor_->CheckBudget(ledger_, budget_, current, through, master_->chart, &accounts_);
+        monitor_->CheckBudget(ledger_, budget_, current, through, master_->chart, accounts);
     if (through > 0) {
         auto more = monitor_->CheckBudget(ledger_, budget_, complete, through - 1, master_->chart,
-                                          &accounts_);
+                                          accounts);
         events.insert(events.end(), more.begin(), more.end());
     }
     for (const auto& e : events) out.deviations.push_back(ToContract(e, now));
@@ -116,8 +265,19 @@ EngineOutput AnalysisEngine::Flush(core::TimePoint now) {
 std::vector<UnitStatus> AnalysisEngine::AllStatuses(core::TimePoint now) const {
     std::vector<UnitStatus> all;
     if (!master_) return all;
-    for (domain::UnitIndex u = 0; u < master_->org.size(); ++u) all.push_back(StatusOf(u, now));
+    for (domain::UnitIndex u = 0; u < master_->org.size(); ++u) {
+        if (owned_[u]) all.push_back(StatusOf(u, now));
+    }
     return all;
+}
+
+std::vector<std::string> AnalysisEngine::OwnedUnits() const {
+    std::vector<std::string> ids;
+    if (!master_) return ids;
+    for (domain::UnitIndex u = 0; u < master_->org.size(); ++u) {
+        if (owned_[u]) ids.push_back(master_->org.unit(u).id.value());
+    }
+    return ids;
 }
 
 int AnalysisEngine::JudgedMonth(domain::UnitIndex u) const noexcept {
@@ -146,6 +306,7 @@ UnitStatus AnalysisEngine::StatusOf(domain::UnitIndex u, core::TimePoint now) co
     s.outcome_to_date_ore = cube.KindToDate(u, op, through);
     s.budget_to_date_ore = budget_.KindToDate(u, op, through);
     s.annual_budget_ore = budget_.KindToDate(u, op, domain::kMonths - 1);
+    s.outcome_year_ore = cube.KindToDate(u, op, domain::kMonths - 1);
     s.deviation_ore = s.outcome_to_date_ore - s.budget_to_date_ore;
     s.share_bp =
         s.budget_to_date_ore == 0 ? 0 : s.deviation_ore * 10000 / std::llabs(s.budget_to_date_ore);
@@ -159,8 +320,13 @@ UnitStatus AnalysisEngine::StatusOf(domain::UnitIndex u, core::TimePoint now) co
         }
     }
     s.light = s.open_deviations.empty() ? "green" : (red ? "red" : "yellow");
+    if (auto f = forecasts_.find(s.unit); f != forecasts_.end()) {
+        s.forecast_ore = f->second.first;
+        s.forecast_round = f->second.second;
+    }
     s.manager = spec.manager.name;
     s.manager_email = spec.manager.email;
+    if (u < last_at_ms_.size()) s.last_event_at = TimeOfMs(last_at_ms_[u]);
     s.updated_at = core::ToRfc3339(now);
     return s;
 }
@@ -209,8 +375,16 @@ contracts::UnitAggregate AnalysisEngine::AggregateOf(domain::UnitIndex u,
 contracts::DeviationEvent AnalysisEngine::ToContract(const domain::DeviationEvent& e,
                                                      core::TimePoint now) const {
     std::optional<contracts::Trigger> trigger;
-    auto t = last_trigger_.find(e.key.unit.value());
-    if (t != last_trigger_.end()) trigger = t->second;
+    auto t = last_line_.find(e.key.unit.value());
+    if (t != last_line_.end()) {
+        contracts::Trigger tr;
+        tr.topic = line_topic_;
+        tr.partition = t->second.partition;
+        tr.offset = t->second.offset;
+        tr.voucher = contracts::TriggerVoucher{core::SourceId(t->second.source),
+                                               core::VoucherId(t->second.voucher)};
+        trigger = tr;
+    }
     return service::ToWire(e, master_->org, now, std::move(trigger));
 }
 

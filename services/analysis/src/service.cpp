@@ -4,12 +4,18 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <stdexcept>
 
-#include "bfu/analysis/engine.hpp"
-#include "bfu/analysis/status_writer.hpp"
+#include "bfu/analysis/commands.hpp"
+#include "bfu/analysis/evaluator.hpp"
+#include "bfu/analysis/posting.hpp"
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/topics.hpp"
+#include "bfu/kafka/admin.hpp"
+#include "bfu/kafka/reader.hpp"
 #include "bfu/redis/redis.hpp"
+#include "bfu/service/deviation_table.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/loop_component.hpp"
 #include "bfu/service/master_feed.hpp"
@@ -21,8 +27,6 @@ namespace bfu::analysis {
 
 namespace {
 
-constexpr std::string_view kSource = "bfu/analysis";
-
 config::Schema MakeSchema() {
     config::Schema s;
     service::AddKafkaFields(s, "analysis");
@@ -30,7 +34,84 @@ config::Schema MakeSchema() {
     service::AddRedisFields(s);
     service::AddZmqFields(s, "tcp://127.0.0.1:15552");
     s.Int("http.port", 18082, "Port of /healthz, /readyz, /metrics");
+    s.Int("analysis.changelog_replication", 1,
+          "Replication factor of bfu.analysis.outcome when analysis creates it");
+    s.DurationMs("analysis.restore_timeout", std::chrono::milliseconds(120000),
+                 "How long restoring a partition's cells from the changelog may take");
+    s.DurationMs("analysis.session_timeout", std::chrono::milliseconds(10000),
+                 "Consumer-group session timeout: how soon a killed instance's partitions move");
+    s.DurationMs("redis.check_interval", std::chrono::milliseconds(2000),
+                 "How often analysis checks that its unit statuses are still in Redis");
     return s;
+}
+
+// bfu.analysis.outcome: analysis's own changelog, compacted, with as many partitions as
+// bfu.ledger.lines (partition p holds the cells of the lines of partition p). Created here,
+// like a Kafka Streams changelog, because no other service reads it.
+std::int32_t EnsureChangelog(const kafka::KafkaConfig& kafka, const std::string& lines,
+                             const std::string& changelog, std::int16_t replication) {
+    auto admin = kafka::Admin::Create(kafka);
+    if (!admin.ok()) throw std::runtime_error("analysis: " + admin.error().ToString());
+    auto n = (*admin)->PartitionCount(lines, kafka.startup_timeout);
+    if (!n.ok()) {
+        throw std::runtime_error("analysis: topic " + lines + ": " + n.error().ToString() +
+                                 " (ops/stack up creates the topics of schemas/topics.tsv)");
+    }
+    kafka::TopicSpec spec{changelog, *n, replication, {{"cleanup.policy", "compact"}}};
+    if (auto s = (*admin)->CreateTopics({spec}, std::chrono::seconds(30)); !s.ok()) {
+        throw std::runtime_error("analysis: changelog " + changelog + ": " + s.error().ToString());
+    }
+    return *n;
+}
+
+// Reads partitions `parts` of the changelog to their end into the posting stage, with one
+// reader (a rebalance hands over several partitions at once).
+core::Status RestorePartitions(PostingStage& posting, const kafka::KafkaConfig& kafka,
+                               const std::string& changelog, const std::set<std::int32_t>& parts,
+                               std::chrono::milliseconds timeout, runtime::Logger& log) {
+    auto reader = kafka::PartitionReader::Create(kafka);
+    if (!reader.ok()) return core::Error(core::Errc::kUnavailable, reader.error().ToString());
+    std::vector<kafka::TopicPartitionOffset> from;
+    for (auto p : parts) {
+        from.push_back({changelog, p, kafka::kOffsetBeginning});
+        posting.BeginRestore(p);
+    }
+    auto drop = [&] {
+        for (auto p : parts) posting.Drop(p);
+    };
+    if (auto s = (*reader)->Add(from); !s.ok()) {
+        drop();
+        return core::Error(core::Errc::kUnavailable, s.error().ToString());
+    }
+    std::size_t records = 0;
+    core::Status bad = core::Ok();
+    auto read = (*reader)->ReadToEnd(
+        [&](const kafka::Message& m) {
+            ++records;
+            auto cell = DecodeCell(m.key, m.value);
+            if (!cell.ok()) {
+                bad = cell.error();
+                return;
+            }
+            if (auto s = posting.RestoreCell(m.partition, *cell); !s.ok()) bad = s.error();
+        },
+        timeout);
+    if (!read.ok()) {
+        drop();
+        return core::Error(core::Errc::kUnavailable, read.error().ToString());
+    }
+    if (!bad.ok()) {
+        // A changelog record analysis cannot read back: its totals would be wrong from here.
+        drop();
+        return core::Error(core::Errc::kInternal,
+                           "changelog " + changelog + ": " + bad.error().ToString());
+    }
+    for (auto p : parts) posting.FinishRestore(p);
+    log.Info("partitions restored from the changelog",
+             {{"partitions", std::vector<std::int32_t>(parts.begin(), parts.end())},
+              {"records", records},
+              {"cells", posting.cell_count()}});
+    return core::Ok();
 }
 
 void Wire(runtime::Context& ctx) {
@@ -47,107 +128,145 @@ void Wire(runtime::Context& ctx) {
         throw config::ConfigError("redis.url", "Redis does not answer: " + ping.error().ToString());
     }
 
-    auto engine = std::make_shared<AnalysisEngine>();
+    const auto kafka = service::KafkaSettings(cfg, "analysis");
+    EvaluatorTopics topics;
+    topics.lines = service::Topic(cfg, contracts::topics::kLedgerLines);
+    topics.changelog = service::Topic(cfg, "bfu.analysis.outcome");
+    topics.forecasts = service::Topic(cfg, contracts::topics::kForecasts);
+    topics.deviations = service::Topic(cfg, contracts::topics::kDeviations);
+    topics.aggregates = service::Topic(cfg, contracts::topics::kUnitAggregates);
+    auto ownership = std::make_shared<Ownership>();
+    ownership->partition_count =
+        EnsureChangelog(kafka, topics.lines, topics.changelog,
+                        static_cast<std::int16_t>(cfg.GetInt("analysis.changelog_replication")));
+
     auto master =
         service::MasterFeed::Add(ctx, "analysis",
                                  {contracts::topics::kMasterOrg, contracts::topics::kMasterAccounts,
                                   contracts::topics::kMasterBudget});
+    // The evaluator is made after the table, which tells it about events read back.
+    auto evaluator_slot = std::make_shared<Evaluator*>(nullptr);
+    auto& table = ctx.Emplace<service::DeviationTable>(
+        service::KafkaSettings(cfg, "analysis", "deviations"), topics.deviations, ctx,
+        [evaluator_slot](const contracts::DeviationEvent& e) {
+            if (*evaluator_slot != nullptr)
+                (*evaluator_slot)->NoteDeviation(e.deviation_id.value());
+        });
+    // Readers that catch up on a whole topic fetch ahead; 16 MiB of fetched records per reader
+    // (librdkafka's default is 64 MiB) keeps the service's resident memory down.
+    auto evaluator_kafka = service::KafkaSettings(cfg, "analysis", "evaluator");
+    evaluator_kafka.properties["queued.max.messages.kbytes"] = "16384";
+    auto& evaluator =
+        ctx.Emplace<Evaluator>(evaluator_kafka, topics, master, table, ownership, redis,
+                               redis_prefix, cfg.GetDuration("redis.check_interval"), ctx);
+    *evaluator_slot = &evaluator;
 
+    // Stage 1, posting: lines -> cumulative cells -> changelog, exactly once.
     auto& metrics = ctx.metrics();
     auto* lines_in = &metrics.GetCounter("bfu_analysis_lines_total", "Ledger lines posted");
-    auto* deviations_out =
-        &metrics.GetCounter("bfu_analysis_deviation_events_total", "Deviation events written");
-    auto* redis_writes =
-        &metrics.GetCounter("bfu_analysis_status_writes_total", "Unit statuses written to Redis");
-    const std::string deviations_topic = service::Topic(cfg, contracts::topics::kDeviations);
-    const std::string aggregates_topic = service::Topic(cfg, contracts::topics::kUnitAggregates);
-
+    auto posting = std::make_shared<PostingStage>();
+    const auto restore_timeout = cfg.GetDuration("analysis.restore_timeout");
+    auto restore_kafka = service::KafkaSettings(cfg, "analysis", "restore");
+    restore_kafka.properties["queued.max.messages.kbytes"] = "16384";
+    // An empty or fully read partition answers after this wait: restores end sooner.
+    restore_kafka.properties["fetch.wait.max.ms"] = "50";
     service::LoopSpec spec;
     spec.name = "ledger-consumer";
-    spec.kafka = service::KafkaSettings(cfg, "analysis");
-    spec.topics = {service::Topic(cfg, contracts::topics::kLedgerLines)};
+    spec.kafka = kafka;
+    spec.kafka.properties["session.timeout.ms"] =
+        std::to_string(cfg.GetDuration("analysis.session_timeout").count());
+    spec.kafka.properties["queued.max.messages.kbytes"] = "16384";
+    spec.topics = {topics.lines};
     spec.transactional = true;
     spec.options.dlq_topic = service::Topic(cfg, contracts::topics::kDeadLetter);
-    spec.before_start = [master](std::stop_token st) { master->WaitCaughtUp(st); };
-    // Offsets already posted into the engine, per partition. A record read again (its batch's
-    // transaction aborted and the loop rewound) is not posted twice; the whole tree is then
-    // re-evaluated so aggregates and statuses are written again.
-    auto applied = std::make_shared<std::map<std::pair<std::string, std::int32_t>, std::int64_t>>();
-    auto redis_stale = std::make_shared<bool>(false);
-    spec.handler = [=, &log](const std::vector<kafka::Message>& batch) {
-        core::WallClock clock;
-        if (auto md = master->Take()) {
-            engine->SetMaster(md);
-            log.Info("master data applied", {{"units", md->org.size()}});
+    spec.hooks.on_assign = [ownership, lines = topics.lines](const auto& parts) {
+        std::lock_guard lock(ownership->mu);
+        for (const auto& tp : parts) {
+            if (tp.topic == lines) ownership->partitions.insert(tp.partition);
         }
+        ++ownership->generation;
+    };
+    spec.hooks.on_revoke = [ownership, posting, lines = topics.lines](const auto& parts, bool) {
+        // Waits for the evaluator's current round: nothing of these units is written after.
+        std::lock_guard lock(ownership->mu);
+        for (const auto& tp : parts) {
+            if (tp.topic != lines) continue;
+            ownership->partitions.erase(tp.partition);
+            posting->Drop(tp.partition);
+        }
+        ++ownership->generation;
+    };
+    spec.handler = [=, &log](const std::vector<kafka::Message>& batch) {
         std::vector<kafka::Outcome> outcomes(batch.size());
-        bool replay = false;
+        // Partitions first seen since they were assigned, or read again after an aborted
+        // transaction: their committed cells are exactly the changelog's. All restored at once.
+        std::set<std::int32_t> restore;
+        std::set<std::int32_t> checked;
+        for (const auto& m : batch) {
+            if (!checked.insert(m.partition).second) continue;  // the partition's first record
+            if (!posting->Loaded(m.partition) || posting->IsReplay(m.partition, m.offset)) {
+                restore.insert(m.partition);
+            }
+        }
+        if (!restore.empty()) {
+            // The other partitions just assigned too: one read of the changelog for them all.
+            std::lock_guard lock(ownership->mu);
+            for (auto p : ownership->partitions) {
+                if (!posting->Loaded(p)) restore.insert(p);
+            }
+        }
+        std::set<std::int32_t> unavailable;
+        core::Status restored = core::Ok();
+        if (!restore.empty()) {
+            restored = RestorePartitions(*posting, restore_kafka, topics.changelog, restore,
+                                         restore_timeout, log);
+            if (!restored.ok()) {
+                log.Warn("partition restore failed", {{"error", restored.error().ToString()}});
+                unavailable = restore;
+            }
+        }
+        // The batch's changed cells, each once with its latest total.
+        std::map<std::string, CellRecord> changed;
         for (std::size_t i = 0; i < batch.size(); ++i) {
             const auto& m = batch[i];
-            auto [it, fresh] = applied->try_emplace({m.topic, m.partition}, -1);
-            if (!fresh && m.offset <= it->second) {
-                replay = true;
+            if (unavailable.count(m.partition) != 0) {
+                outcomes[i].status = restored;
                 continue;
             }
-            it->second = m.offset;
+            posting->Seen(m.partition, m.offset);
             auto line = contracts::DecodeMessage<contracts::LedgerLine>(m.value);
             if (!line.ok()) {
                 outcomes[i].status = std::move(line).error();
                 continue;
             }
-            contracts::Trigger trigger;
-            trigger.topic = m.topic;
-            trigger.partition = m.partition;
-            trigger.offset = m.offset;
-            trigger.voucher =
-                contracts::TriggerVoucher{line->voucher.source, line->voucher.voucher_id};
-            outcomes[i].status = engine->Apply(*line, trigger);
-            if (outcomes[i].status.ok()) lines_in->Inc();
+            auto cell = posting->Post(m.partition, m.offset, m.timestamp_ms, *line);
+            if (!cell.ok()) {
+                outcomes[i].status = std::move(cell).error();
+                continue;
+            }
+            lines_in->Inc();
+            if (*cell) {
+                const auto key =
+                    CellKey((*cell)->year, (*cell)->unit, (*cell)->account, (*cell)->period);
+                changed[key] = std::move(**cell);
+            }
         }
-        if (replay) engine->MarkAllDirty();
         auto* slot = service::BatchOutputSlot(outcomes);
-        if (slot == nullptr) {
-            // Nothing of this batch was posted; evaluate everything with the next batch.
-            engine->MarkAllDirty();
-            return outcomes;
-        }
-        auto out = engine->Flush(clock.Now());
-        auto& last = slot->outputs;
-        for (const auto& d : out.deviations) {
-            const std::string id = d.deviation_id.value() + ":" + std::to_string(d.seq);
-            last.push_back({deviations_topic,
-                            d.Key(),
-                            contracts::EncodeMessage(
-                                d, {id, std::string(kSource), clock.Now(), d.unit.value()}),
-                            {}});
-            log.Info("deviation", {{"id", d.deviation_id.value()},
-                                   {"event", contracts::ToString(d.event)},
-                                   {"deviation_ore", d.deviation_ore.value_or(0)}});
-        }
-        for (const auto& a : out.aggregates) {
-            last.push_back(
-                {aggregates_topic,
-                 a.Key(),
-                 contracts::EncodeMessage(a, {contracts::NewEventId(), std::string(kSource),
-                                              clock.Now(), a.unit.value()}),
-                 {}});
-        }
-        deviations_out->Inc(out.deviations.size());
-        // Redis is a cache written absolutely: when it is down the Kafka outputs still go out,
-        // and every status is written again once it answers.
-        auto statuses = *redis_stale ? engine->AllStatuses(clock.Now()) : out.statuses;
-        if (auto s = WriteStatus(*redis, redis_prefix, statuses, out.deviations); !s.ok()) {
-            if (!*redis_stale) log.Warn("redis write failed", {{"error", s.error().ToString()}});
-            *redis_stale = true;
-        } else {
-            if (*redis_stale) log.Info("redis written again after a failure");
-            *redis_stale = false;
-            redis_writes->Inc(statuses.size());
+        if (slot != nullptr) {
+            for (const auto& [key, c] : changed) {
+                slot->outputs.push_back(
+                    {topics.changelog, key, EncodeCellValue(c), {}, c.last.partition});
+            }
         }
         return outcomes;
     };
     ctx.Emplace<service::LoopComponent>(std::move(spec), ctx);
-    ctx.Emplace<service::QueryServer>(cfg.GetString("zmq.endpoint"), ctx);
+    auto& server = ctx.Emplace<service::QueryServer>(cfg.GetString("zmq.endpoint"), ctx);
+    server.Handle("rebuild", [&evaluator](const nlohmann::json&) -> core::Result<nlohmann::json> {
+        evaluator.RequestRebuild();
+        return nlohmann::json{{"rebuild", "requested"}};
+    });
+    AddDeviationCommands(ctx, master);  // deviation.ack, measure.add, measure.done
 }
 
 }  // namespace

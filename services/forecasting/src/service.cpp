@@ -1,16 +1,19 @@
 #include "bfu/forecasting/service.hpp"
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/topics.hpp"
 #include "bfu/forecasting/forecaster.hpp"
+#include "bfu/kafka/producer.hpp"
 #include "bfu/redis/redis.hpp"
+#include "bfu/service/deviation_table.hpp"
 #include "bfu/service/kafka_settings.hpp"
-#include "bfu/service/loop_component.hpp"
 #include "bfu/service/master_feed.hpp"
+#include "bfu/service/master_table.hpp"
 #include "bfu/service/query_server.hpp"
 #include "bfu/service/service_app.hpp"
 #include "bfu/service/service_config.hpp"
@@ -20,7 +23,13 @@ namespace bfu::forecasting {
 
 namespace {
 
+using nlohmann::json;
+using namespace std::chrono_literals;
+
 constexpr std::string_view kSource = "bfu/forecasting";
+constexpr auto kFlushTimeout = 30s;
+
+}  // namespace
 
 config::Schema MakeSchema() {
     config::Schema s;
@@ -28,20 +37,282 @@ config::Schema MakeSchema() {
     service::AddFollowUpFields(s);
     service::AddRedisFields(s);
     service::AddZmqFields(s, "tcp://127.0.0.1:15553");
-    s.Int("forecast.trend_weight_percent", 50,
-          "How much of the trend to date is carried into the rest of the year, 0-100")
+    s.String("followup.business_date", "",
+             "The business date YYYY-MM-DD that decides the forecast round; empty = today (UTC)")
+        .Int("forecast.trend_weight_percent", 50,
+             "How much of the trend to date is carried into the rest of the year, 0-100")
+        .Int("forecast.material_percent", 50,
+             "A unit's forecast is written again within a round when it moved by more than this "
+             "share of its level's threshold amount, 0-100")
         .Int("http.port", 18083, "Port of /healthz, /readyz, /metrics");
     return s;
 }
 
+namespace {
+
+core::Error Unavailable(std::string message) {
+    return core::Error(core::Errc::kUnavailable, "service", std::move(message));
+}
+
+// Runs the Forecaster: waits for master data, the input table (aggregates, submissions, the
+// forecasts already written) and the deviation table to catch up, then on every change and at
+// least every half second applies what changed, evaluates on the business date and writes the
+// outputs (idempotent producer, flushed; a delivery that fails after the producer's retries is
+// fatal: the service restarts and rebuilds from the topics). It also serves forecast.submit and
+// forecast.accuracy. Thread-safety: the Forecaster is used under mu_ only.
+class ForecastRunner final : public runtime::Component {
+public:
+    ForecastRunner(runtime::Context& ctx, std::shared_ptr<service::MasterFeed> master,
+                   service::MasterTable& inputs, service::DeviationTable& deviations,
+                   std::shared_ptr<redis::Pool> redis, ForecastPolicy policy)
+        : ctx_(ctx),
+          master_(std::move(master)),
+          inputs_(inputs),
+          deviations_(deviations),
+          redis_(std::move(redis)),
+          forecaster_(policy),
+          redis_prefix_(ctx.config().GetString("redis.prefix")),
+          business_date_(ctx.config().GetString("followup.business_date")),
+          forecasts_topic_(service::Topic(ctx.config(), contracts::topics::kForecasts)),
+          submissions_topic_(service::Topic(ctx.config(), contracts::topics::kForecastSubmissions)),
+          deviations_topic_(service::Topic(ctx.config(), contracts::topics::kDeviations)),
+          aggregates_topic_(service::Topic(ctx.config(), contracts::topics::kUnitAggregates)),
+          written_(
+              ctx.metrics().GetCounter("bfu_forecasting_forecasts_total", "Forecasts written")),
+          submitted_(ctx.metrics().GetCounter("bfu_forecasting_submissions_total",
+                                              "Managers' forecasts accepted")),
+          bad_(ctx.metrics().GetCounter("bfu_forecasting_bad_records_total",
+                                        "Input records that could not be used")) {
+        if (!business_date_.empty() && !domain::Date::Parse(business_date_).ok()) {
+            throw config::ConfigError("followup.business_date",
+                                      "a date YYYY-MM-DD, got '" + business_date_ + "'");
+        }
+    }
+    ~ForecastRunner() override { Stop(); }
+
+    [[nodiscard]] std::string Name() const override { return "forecast-runner"; }
+    [[nodiscard]] bool Ready() const override { return ready_.load(); }
+
+    void Start() override {
+        auto p = kafka::Producer::Create(service::KafkaSettings(ctx_.config(), "forecasting"));
+        if (!p.ok()) throw std::runtime_error("forecasting producer: " + p.error().ToString());
+        producer_ = std::move(p).value();
+        thread_ = std::jthread([this](std::stop_token st) { Run(st); });
+    }
+
+    void Stop() override {
+        if (thread_.joinable()) {
+            thread_.request_stop();
+            thread_.join();
+        }
+        std::lock_guard lock(mu_);
+        if (producer_) (void)producer_->Flush(kFlushTimeout);
+    }
+
+    // Wakes the loop (the input table changed).
+    void Notify() {
+        std::lock_guard lock(wake_mu_);
+        wake_ = true;
+        wake_cv_.notify_all();
+    }
+
+    core::Result<json> Submit(const json& request) {
+        std::lock_guard lock(mu_);
+        if (!ready_.load() || !forecaster_.HasMaster()) {
+            return Unavailable("forecasting is still reading its inputs; try again shortly");
+        }
+        const auto now = core::WallClock().Now();
+        auto md = master_->Latest();
+        auto s = DecideSubmission(request, *md, forecaster_.year(),
+                                  forecaster_.RoundOn(BusinessDate(now)), now);
+        if (!s.ok()) return std::move(s).error();
+        auto value = contracts::EncodeMessage(
+            *s, {contracts::NewEventId(), std::string(kSource), now, s->unit.value()});
+        if (auto st = producer_->Produce(submissions_topic_, s->Key(), value); !st.ok()) {
+            return Unavailable(st.error().ToString());
+        }
+        if (auto st = producer_->Flush(kFlushTimeout); !st.ok()) {
+            return Unavailable(st.error().ToString());
+        }
+        submitted_.Inc();
+        // Applied at once; reading it back from the topic changes nothing.
+        (void)forecaster_.PutSubmission(*s);
+        Notify();
+        ctx_.logger().Info(
+            "forecast submitted",
+            {{"unit", s->unit.value()}, {"round", s->round}, {"amount_ore", s->amount_ore}});
+        return json{{"year", s->year},      {"unit", s->unit.value()},
+                    {"round", s->round},    {"amountOre", s->amount_ore},
+                    {"by", s->by.ToJson()}, {"submittedAt", s->submitted_at}};
+    }
+
+    core::Result<json> Accuracy() {
+        std::lock_guard lock(mu_);
+        auto r = forecaster_.Accuracy(BusinessDate(core::WallClock().Now()));
+        if (!r.ok()) return std::move(r).error();
+        return r->ToJson();
+    }
+
+private:
+    domain::Date BusinessDate(core::TimePoint now) const {
+        auto d = domain::Date::Parse(business_date_.empty() ? core::ToRfc3339(now).substr(0, 10)
+                                                            : business_date_);
+        return d.ok() ? *d : domain::Date::FromDays(0);
+    }
+
+    void Run(std::stop_token stop) {
+        master_->WaitCaughtUp(stop);
+        while (!stop.stop_requested() && !inputs_.WaitCaughtUp(200ms)) {
+        }
+        if (!deviations_.WaitCaughtUp(stop)) return;
+        ready_ = true;
+        ctx_.logger().Info("forecasting inputs caught up");
+        while (!stop.stop_requested()) {
+            Step();
+            std::unique_lock lock(wake_mu_);
+            wake_cv_.wait_for(lock, stop, 500ms, [&] { return wake_; });
+            wake_ = false;
+        }
+    }
+
+    // Decodes what changed in the input table since the last step.
+    void ApplyInputs() {
+        auto snap = inputs_.Snapshot();
+        if (snap == last_snapshot_) return;
+        last_snapshot_ = snap;
+        auto& log = ctx_.logger();
+        auto changed = [&](const std::string& topic, const std::string& key,
+                           const std::string& value) {
+            auto& v = seen_[topic][key];
+            if (v == value) return false;
+            v = value;
+            return true;
+        };
+        auto problem = [&](const std::string& topic, const std::string& key, const core::Error& e) {
+            bad_.Inc();
+            log.Warn("forecasting input left out",
+                     {{"topic", topic}, {"key", key}, {"error", e.ToString()}});
+        };
+        // Forecasts already written first, so that nothing is written again needlessly.
+        for (const auto* topic : {&forecasts_topic_, &aggregates_topic_, &submissions_topic_}) {
+            auto it = snap->find(*topic);
+            if (it == snap->end()) continue;
+            for (const auto& [key, value] : it->second) {
+                if (!changed(*topic, key, value)) continue;
+                if (topic == &forecasts_topic_) {
+                    auto f = contracts::DecodeMessage<contracts::Forecast>(value);
+                    if (f.ok()) {
+                        forecaster_.PutWritten(*f);
+                    } else {
+                        problem(*topic, key, f.error());
+                    }
+                } else if (topic == &aggregates_topic_) {
+                    auto a = contracts::DecodeMessage<contracts::UnitAggregate>(value);
+                    core::Status s = a.ok() ? forecaster_.PutAggregate(*a) : a.error();
+                    if (!s.ok()) problem(*topic, key, s.error());
+                } else {
+                    auto sub = contracts::DecodeMessage<contracts::ForecastSubmission>(value);
+                    core::Status s = sub.ok() ? forecaster_.PutSubmission(*sub) : sub.error();
+                    if (!s.ok()) problem(*topic, key, s.error());
+                }
+            }
+        }
+    }
+
+    void Step() {
+        std::lock_guard lock(mu_);
+        if (auto md = master_->Take()) {
+            const bool first = !forecaster_.HasMaster();
+            forecaster_.SetMaster(md);
+            if (first) forecaster_.RestoreDeviations(deviations_.All());
+        }
+        if (!forecaster_.HasMaster()) return;
+        ApplyInputs();
+        const auto now = core::WallClock().Now();
+        auto out = forecaster_.Evaluate(BusinessDate(now), now);
+        if (out.forecasts.empty() && out.deviations.empty()) return;
+        auto& log = ctx_.logger();
+        std::vector<redis::Argv> redis_cmds;
+        for (const auto& f : out.forecasts) {
+            const std::string id = f.Key() + ":" + std::to_string(f.total_ore);
+            if (auto s = producer_->Produce(
+                    forecasts_topic_, f.Key(),
+                    contracts::EncodeMessage(f, {id, std::string(kSource), now, f.unit.value()}));
+                !s.ok()) {
+                return Fatal(s.error().ToString());
+            }
+            const auto key = service::status_keys::Forecast(redis_prefix_, f.unit.value());
+            redis_cmds.push_back({"DEL", key});
+            redis_cmds.push_back(
+                {"HSET", key, "year", std::to_string(f.year), "round", std::to_string(f.round),
+                 "method", std::string(contracts::ToString(f.method)), "total_ore",
+                 std::to_string(f.total_ore), "budget_ore", std::to_string(f.budget_ore), "reason",
+                 f.inputs.reason ? std::string(contracts::ToString(*f.inputs.reason)) : "",
+                 "made_at", f.made_at});
+            written_.Inc();
+        }
+        for (const auto& d : out.deviations) {
+            const std::string id = d.deviation_id.value() + ":" + std::to_string(d.seq);
+            if (auto s = producer_->Produce(
+                    deviations_topic_, d.Key(),
+                    contracts::EncodeMessage(d, {id, std::string(kSource), now, d.unit.value()}));
+                !s.ok()) {
+                return Fatal(s.error().ToString());
+            }
+            deviations_.Apply(d);
+            log.Info("forecast deviation",
+                     {{"id", d.deviation_id.value()}, {"event", contracts::ToString(d.event)}});
+        }
+        if (auto s = producer_->Flush(kFlushTimeout); !s.ok()) return Fatal(s.error().ToString());
+        if (!redis_cmds.empty()) {
+            if (auto r = redis_->Transaction(redis_cmds); !r.ok()) {
+                log.Warn("redis write failed", {{"error", r.error().ToString()}});
+            }
+        }
+    }
+
+    void Fatal(const std::string& what) {
+        ctx_.RequestShutdown(runtime::kExitFatal, "forecasting: writing outputs: " + what);
+    }
+
+    runtime::Context& ctx_;
+    std::shared_ptr<service::MasterFeed> master_;
+    service::MasterTable& inputs_;
+    service::DeviationTable& deviations_;
+    std::shared_ptr<redis::Pool> redis_;
+    Forecaster forecaster_;
+    std::string redis_prefix_;
+    std::string business_date_;
+    std::string forecasts_topic_;
+    std::string submissions_topic_;
+    std::string deviations_topic_;
+    std::string aggregates_topic_;
+    runtime::Counter& written_;
+    runtime::Counter& submitted_;
+    runtime::Counter& bad_;
+    std::mutex mu_;
+    std::unique_ptr<kafka::Producer> producer_;
+    std::shared_ptr<const service::MasterSnapshot> last_snapshot_;
+    std::map<std::string, std::map<std::string, std::string>> seen_;
+    std::mutex wake_mu_;
+    std::condition_variable_any wake_cv_;
+    bool wake_ = false;
+    std::atomic<bool> ready_{false};
+    std::jthread thread_;
+};
+
+}  // namespace
+
 void Wire(runtime::Context& ctx) {
     const auto& cfg = ctx.config();
-    const std::string redis_prefix = cfg.GetString("redis.prefix");
-    auto& log = ctx.logger();
-    domain::ForecastConfig fc;
-    fc.trend_weight_percent = cfg.GetInt("forecast.trend_weight_percent");
-    if (auto s = fc.Validate(); !s.ok()) {
+    ForecastPolicy policy;
+    policy.config.trend_weight_percent = cfg.GetInt("forecast.trend_weight_percent");
+    if (auto s = policy.config.Validate(); !s.ok()) {
         throw config::ConfigError("forecast.trend_weight_percent", s.error().message);
+    }
+    policy.material_percent = cfg.GetInt("forecast.material_percent");
+    if (policy.material_percent < 0 || policy.material_percent > 100) {
+        throw config::ConfigError("forecast.material_percent", "0..100");
     }
     auto pool = redis::Pool::Create(cfg.GetString("redis.url"));
     if (!pool.ok()) {
@@ -49,81 +320,27 @@ void Wire(runtime::Context& ctx) {
     }
     std::shared_ptr<redis::Pool> redis = std::move(pool).value();
 
-    auto forecaster = std::make_shared<Forecaster>(fc);
     auto master =
         service::MasterFeed::Add(ctx, "forecasting",
                                  {contracts::topics::kMasterOrg, contracts::topics::kMasterAccounts,
                                   contracts::topics::kMasterBudget});
-
-    auto* written =
-        &ctx.metrics().GetCounter("bfu_forecasting_forecasts_total", "Forecasts written");
-    const std::string forecasts_topic = service::Topic(cfg, contracts::topics::kForecasts);
-    const std::string deviations_topic = service::Topic(cfg, contracts::topics::kDeviations);
-
-    service::LoopSpec spec;
-    spec.name = "aggregate-consumer";
-    spec.kafka = service::KafkaSettings(cfg, "forecasting");
-    spec.topics = {service::Topic(cfg, contracts::topics::kUnitAggregates)};
-    spec.transactional = true;
-    spec.options.dlq_topic = service::Topic(cfg, contracts::topics::kDeadLetter);
-    spec.before_start = [master](std::stop_token st) { master->WaitCaughtUp(st); };
-    spec.handler = [=, &log](const std::vector<kafka::Message>& batch) {
-        core::WallClock clock;
-        if (auto md = master->Take()) forecaster->SetMaster(md);
-        std::vector<kafka::Outcome> outcomes(batch.size());
-        std::vector<redis::Argv> redis_cmds;
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-            auto agg = contracts::DecodeMessage<contracts::UnitAggregate>(batch[i].value);
-            if (!agg.ok()) {
-                outcomes[i].status = std::move(agg).error();
-                continue;
-            }
-            auto out = forecaster->OnAggregate(*agg, clock.Now());
-            if (!out.ok()) {
-                outcomes[i].status = std::move(out).error();
-                continue;
-            }
-            for (const auto& f : out->forecasts) {
-                outcomes[i].outputs.push_back(
-                    {forecasts_topic,
-                     f.Key(),
-                     contracts::EncodeMessage(
-                         f, {f.Key() + ":" + std::to_string(f.total_ore), std::string(kSource),
-                             clock.Now(), f.unit.value()}),
-                     {}});
-                const auto key = service::status_keys::Forecast(redis_prefix, f.unit.value());
-                redis_cmds.push_back({"DEL", key});
-                redis_cmds.push_back({"HSET", key, "year", std::to_string(f.year), "round",
-                                      std::to_string(f.round), "method",
-                                      std::string(contracts::ToString(f.method)), "total_ore",
-                                      std::to_string(f.total_ore), "budget_ore",
-                                      std::to_string(f.budget_ore), "made_at", f.made_at});
-                written->Inc();
-            }
-            for (const auto& d : out->deviations) {
-                const std::string id = d.deviation_id.value() + ":" + std::to_string(d.seq);
-                outcomes[i].outputs.push_back(
-                    {deviations_topic,
-                     d.Key(),
-                     contracts::EncodeMessage(
-                         d, {id, std::string(kSource), clock.Now(), d.unit.value()}),
-                     {}});
-                log.Info("forecast deviation",
-                         {{"id", d.deviation_id.value()}, {"event", contracts::ToString(d.event)}});
-            }
-        }
-        if (!redis_cmds.empty()) {
-            if (auto r = redis->Transaction(redis_cmds); !r.ok()) {
-                log.Warn("redis write failed", {{"error", r.error().ToString()}});
-            }
-        }
-        return outcomes;
-    };
-    ctx.Emplace<service::LoopComponent>(std::move(spec), ctx);
-    ctx.Emplace<service::QueryServer>(cfg.GetString("zmq.endpoint"), ctx);
+    auto runner = std::make_shared<ForecastRunner*>(nullptr);
+    auto& inputs = ctx.Emplace<service::MasterTable>(
+        service::KafkaSettings(cfg, "forecasting", "inputs"),
+        std::vector<std::string>{service::Topic(cfg, contracts::topics::kUnitAggregates),
+                                 service::Topic(cfg, contracts::topics::kForecastSubmissions),
+                                 service::Topic(cfg, contracts::topics::kForecasts)},
+        [runner](const service::MasterSnapshot&) {
+            if (*runner != nullptr) (*runner)->Notify();
+        },
+        ctx);
+    auto& deviations = service::DeviationTable::Add(ctx, "forecasting");
+    auto& r = ctx.Emplace<ForecastRunner>(ctx, master, inputs, deviations, redis, policy);
+    *runner = &r;
+    auto& server = ctx.Emplace<service::QueryServer>(cfg.GetString("zmq.endpoint"), ctx);
+    server.Handle("forecast.submit", [&r](const json& req) { return r.Submit(req); });
+    server.Handle("forecast.accuracy", [&r](const json&) { return r.Accuracy(); });
 }
-
-}  // namespace
 
 runtime::App MakeApp() {
     return service::MakeServiceApp(

@@ -46,6 +46,30 @@ std::shared_ptr<const service::MasterData> VoucherChecker::master() const {
     return master_;
 }
 
+bool VoucherChecker::Remember(const std::string& voucher_key, const contracts::Origin& origin) {
+    std::lock_guard lock(seen_mu_);
+    return seen_.try_emplace(voucher_key, origin).second;
+}
+
+void VoucherChecker::Forget(const std::string& voucher_key, const contracts::Origin& origin) {
+    std::lock_guard lock(seen_mu_);
+    auto it = seen_.find(voucher_key);
+    if (it != seen_.end() && OriginId(it->second) == OriginId(origin)) seen_.erase(it);
+}
+
+std::size_t VoucherChecker::Remembered() const {
+    std::lock_guard lock(seen_mu_);
+    return seen_.size();
+}
+
+std::optional<contracts::Origin> VoucherChecker::AcceptedElsewhere(
+    const std::string& key, const contracts::Origin& origin) const {
+    std::lock_guard lock(seen_mu_);
+    auto it = seen_.find(key);
+    if (it == seen_.end() || OriginId(it->second) == OriginId(origin)) return std::nullopt;
+    return it->second;
+}
+
 CheckResult VoucherChecker::Check(std::string_view payload, const contracts::Origin& origin,
                                   core::TimePoint now) {
     CheckResult out;
@@ -93,15 +117,27 @@ CheckResult VoucherChecker::Check(std::string_view payload, const contracts::Ori
                                                        out.rejected.voucher_id->value());
         }
     }
+    std::vector<core::Error> errors;
+    auto voucher = contracts::Voucher::FromJson(doc, &errors);
+    // Counted for the control totals whatever the decision: what came in.
+    if (voucher.ok()) {
+        out.line_count = static_cast<std::int64_t>(voucher->lines.size());
+        for (const auto& l : voucher->lines) {
+            out.amount_ore += l.amount_ore > 0 ? l.amount_ore : 0;
+        }
+    } else if (doc.is_object()) {
+        auto lines = doc.find("lines");
+        if (lines != doc.end() && lines->is_array()) {
+            out.line_count = static_cast<std::int64_t>(lines->size());
+        }
+    }
     if (!out.voucher_key.empty()) {
-        auto it = seen_.find(out.voucher_key);
-        if (it != seen_.end() && it->second != OriginId(origin)) {
+        if (auto first = AcceptedElsewhere(out.voucher_key, origin)) {
             out.kind = CheckResult::Kind::kDuplicate;
+            out.first_origin = std::move(first);
             return out;
         }
     }
-    std::vector<core::Error> errors;
-    auto voucher = contracts::Voucher::FromJson(doc, &errors);
     if (!voucher.ok()) {
         std::vector<RejectReason> reasons;
         if (errors.empty()) errors.push_back(voucher.error());
@@ -109,9 +145,6 @@ CheckResult VoucherChecker::Check(std::string_view payload, const contracts::Ori
             reasons.push_back(Reason("schema", pointer_prefix + e.field, std::nullopt, e.message));
         }
         return reject(std::move(reasons));
-    }
-    for (const auto& l : voucher->lines) {
-        out.amount_ore += l.amount_ore > 0 ? l.amount_ore : 0;
     }
     auto md = master();
     if (!md) {
@@ -129,9 +162,18 @@ CheckResult VoucherChecker::Check(std::string_view payload, const contracts::Ori
         if (!r.field.empty()) r.field = pointer_prefix + r.field;
     }
     if (!reasons.empty()) return reject(std::move(reasons));
+    {
+        // Claimed atomically: another way in may have accepted the same voucher meanwhile.
+        std::lock_guard lock(seen_mu_);
+        auto [it, inserted] = seen_.try_emplace(out.voucher_key, origin);
+        if (!inserted && OriginId(it->second) != OriginId(origin)) {
+            out.kind = CheckResult::Kind::kDuplicate;
+            out.first_origin = it->second;
+            return out;
+        }
+    }
     out.kind = CheckResult::Kind::kAccepted;
     out.lines = std::move(lines);
-    seen_.emplace(out.voucher_key, OriginId(origin));
     return out;
 }
 

@@ -52,6 +52,7 @@ void ReadForecastGroup(Reader& r, const Json& j, const std::string& path, Foreca
     ObjectReader o(r, j, path);
     o.Field("accountGroup", out.account_group, Str::kId);
     o.Field("annualOre", out.annual_ore);
+    o.Field("method", out.method);
     o.Finish();
 }
 
@@ -63,6 +64,10 @@ void ReadInputs(Reader& r, const Json& j, const std::string& path, ForecastInput
     o.Field("remainingProfileOre", out.remaining_profile_ore);
     o.Field("trendAdjustmentOre", out.trend_adjustment_ore);
     o.Field("submissionComment", out.submission_comment, Str::kAny);
+    o.Object("submittedBy", out.submitted_by, detail::ReadPerson);
+    o.Field("submittedAt", out.submitted_at, Str::kDateTime);
+    o.Field("historyYears", out.history_years, 1, 50);
+    o.Field("reason", out.reason);
     o.Finish();
 }
 
@@ -217,7 +222,9 @@ core::Result<UnitAggregate> UnitAggregate::FromJson(const nlohmann::json& j,
 nlohmann::json Forecast::ToJson() const {
     Json groups_json = Json::array();
     for (const auto& g : groups) {
-        groups_json.push_back({{"accountGroup", g.account_group}, {"annualOre", g.annual_ore}});
+        Json gj = {{"accountGroup", g.account_group}, {"annualOre", g.annual_ore}};
+        if (g.method) gj["method"] = std::string(ToString(*g.method));
+        groups_json.push_back(std::move(gj));
     }
     Json inputs_json = {{"throughPeriod", inputs.through_period},
                         {"outcomeToDateOre", inputs.outcome_to_date_ore},
@@ -229,6 +236,10 @@ nlohmann::json Forecast::ToJson() const {
         inputs_json["trendAdjustmentOre"] = *inputs.trend_adjustment_ore;
     }
     if (inputs.submission_comment) inputs_json["submissionComment"] = *inputs.submission_comment;
+    if (inputs.submitted_by) inputs_json["submittedBy"] = inputs.submitted_by->ToJson();
+    if (inputs.submitted_at) inputs_json["submittedAt"] = *inputs.submitted_at;
+    if (inputs.history_years) inputs_json["historyYears"] = *inputs.history_years;
+    if (inputs.reason) inputs_json["reason"] = std::string(ToString(*inputs.reason));
     return {{"year", year},
             {"unit", unit.value()},
             {"round", round},

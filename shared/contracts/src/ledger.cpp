@@ -130,6 +130,21 @@ void ReadRejected(Reader& r, const Json& j, const std::string& path, RejectedVou
     o.Finish();
 }
 
+void ReadDecision(Reader& r, const Json& j, const std::string& path, IngestDecision& out) {
+    ObjectReader o(r, j, path);
+    o.Field("way", out.way);
+    o.Object("origin", out.origin, ReadOrigin);
+    o.Field("source", out.source, Str::kId);
+    o.Field("voucherId", out.voucher_id, Str::kNonEmpty);
+    o.Field("result", out.result);
+    o.Field("lineCount", out.line_count, 0);
+    o.Field("grossOre", out.gross_ore, 0);
+    o.Array("reasons", out.reasons, detail::StringItem(Str::kCode), true);
+    o.Object("firstOrigin", out.first_origin, ReadOrigin);
+    o.Field("decidedAt", out.decided_at, Str::kDateTime);
+    o.Finish();
+}
+
 Json VoucherRefJson(const VoucherRef& v) {
     Json j = {{"source", v.source.value()}, {"voucherId", v.voucher_id.value()}, {"date", v.date}};
     if (v.series) j["series"] = *v.series;
@@ -248,6 +263,34 @@ core::Result<RejectedVoucher> RejectedVoucher::FromJson(const nlohmann::json& j,
 
 std::string RejectedVoucher::Key() const {
     if (source && voucher_id) return keys::Voucher(source->value(), voucher_id->value());
+    return OriginKey(origin);
+}
+
+nlohmann::json IngestDecision::ToJson() const {
+    Json j = {{"way", std::string(ToString(way))},
+              {"origin", OriginJson(origin)},
+              {"result", std::string(ToString(result))},
+              {"lineCount", line_count},
+              {"grossOre", gross_ore},
+              {"reasons", reasons},
+              {"decidedAt", decided_at}};
+    if (source) j["source"] = source->value();
+    if (voucher_id) j["voucherId"] = voucher_id->value();
+    if (first_origin) j["firstOrigin"] = OriginJson(*first_origin);
+    return j;
+}
+
+core::Result<IngestDecision> IngestDecision::FromJson(const nlohmann::json& j,
+                                                      std::vector<core::Error>* all_errors) {
+    return detail::Decode<IngestDecision>(j, all_errors, ReadDecision);
+}
+
+std::string IngestDecision::Key() const {
+    if (source && voucher_id) return keys::Voucher(source->value(), voucher_id->value());
+    return OriginKey(origin);
+}
+
+std::string OriginKey(const Origin& origin) {
     switch (origin.kind) {
         case OriginKind::kKafka:
             return "kafka:" + origin.topic + ":" + std::to_string(origin.partition) + ":" +

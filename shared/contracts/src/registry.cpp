@@ -48,6 +48,7 @@ constexpr std::array kMessages = {
     Info<ReportPublished>("report-published"),
     Info<CalendarEvent>("calendar-event"),
     Info<DeadLetter>("dead-letter"),
+    Info<IngestDecision>("ingest-decision"),
 };
 
 }  // namespace

@@ -114,11 +114,11 @@ void Producer::ResetDeliveryFailures() {
 }
 
 core::Status Producer::Produce(const OutMessage& message) {
-    return Produce(message.topic, message.key, message.value, message.headers);
+    return Produce(message.topic, message.key, message.value, message.headers, message.partition);
 }
 
 core::Status Producer::Produce(std::string_view topic, std::string_view key, std::string_view value,
-                               const Headers& headers) {
+                               const Headers& headers, std::int32_t partition) {
     rd_kafka_t* rk = state_->rk.get();
     if (auto fatal = FatalOf(rk)) {
         return *fatal;
@@ -136,7 +136,7 @@ core::Status Producer::Produce(std::string_view topic, std::string_view key, std
                                     h.value.data(), static_cast<ssize_t>(h.value.size()));
             }
         }
-        std::array<rd_kafka_vu_t, 5> vus{};
+        std::array<rd_kafka_vu_t, 6> vus{};
         std::size_t n = 0;
         vus[n].vtype = RD_KAFKA_VTYPE_TOPIC;
         vus[n++].u.cstr = topic_name.c_str();
@@ -149,6 +149,10 @@ core::Status Producer::Produce(std::string_view topic, std::string_view key, std
             vus[n].vtype = RD_KAFKA_VTYPE_KEY;
             vus[n].u.mem.ptr = const_cast<char*>(key.data());
             vus[n++].u.mem.size = key.size();
+        }
+        if (partition != kAnyPartition) {
+            vus[n].vtype = RD_KAFKA_VTYPE_PARTITION;
+            vus[n++].u.i32 = partition;
         }
         if (hdrs != nullptr) {
             vus[n].vtype = RD_KAFKA_VTYPE_HEADERS;

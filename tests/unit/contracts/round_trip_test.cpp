@@ -57,6 +57,7 @@ TEST(ContractsRoundTrip, EveryMessageType) {
     RoundTripAll<ReportPublished>("report-published");
     RoundTripAll<CalendarEvent>("calendar-event");
     RoundTripAll<DeadLetter>("dead-letter");
+    RoundTripAll<IngestDecision>("ingest-decision");
 }
 
 TEST(ContractsRoundTrip, EnvelopeExamples) {

@@ -1,4 +1,6 @@
-// AnalysisEngine: ledger lines in; roll-up, deviation events, aggregates and statuses out.
+// AnalysisEngine: ledger lines through the posting stage into outcome cells, cells into the
+// engine; roll-up, deviation events, aggregates and statuses out; ownership and deviation
+// states taken over from the topic.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -7,6 +9,7 @@
 #include <vector>
 
 #include "bfu/analysis/engine.hpp"
+#include "bfu/analysis/posting.hpp"
 #include "test_master.hpp"
 
 namespace bfu::analysis {
@@ -35,14 +38,6 @@ contracts::LedgerLine Line(const std::string& unit, const std::string& group,
     return l;
 }
 
-contracts::Trigger TriggerAt(std::int64_t offset) {
-    contracts::Trigger t;
-    t.topic = "bfu.ledger.lines";
-    t.partition = 0;
-    t.offset = offset;
-    return t;
-}
-
 template <typename T>
 std::map<std::string, T> ByUnit(const std::vector<T>& items) {
     std::map<std::string, T> out;
@@ -65,14 +60,24 @@ std::set<std::string> Units(const std::vector<contracts::UnitAggregate>& items) 
 class AnalysisEngineTest : public ::testing::Test {
 protected:
     AnalysisEngineTest() {
+        posting_.BeginRestore(0);
+        posting_.FinishRestore(0);
         engine_.SetMaster(test::StandardMaster());
         // New master data marks every unit for evaluation; start each test from a clean slate.
         (void)engine_.Flush(test::TestNow());
     }
 
+    // A line through stage 1 (its cell's new total) into stage 2, as the changelog carries it.
     void Post(const std::string& unit, const std::string& group, const std::string& period,
               std::int64_t ore) {
-        auto s = engine_.Apply(Line(unit, group, period, ore), TriggerAt(++offset_));
+        PostLine(Line(unit, group, period, ore));
+    }
+    void PostLine(const contracts::LedgerLine& line) {
+        ++offset_;
+        auto cell = posting_.Post(0, offset_, 1'000 * offset_, line);
+        ASSERT_TRUE(cell.ok()) << cell.error().message;
+        if (!*cell) return;
+        auto s = engine_.SetCell(**cell);
         ASSERT_TRUE(s.ok()) << s.error().message;
     }
 
@@ -84,6 +89,7 @@ protected:
         Post("ENH2", "personal", "202601", 20'000'000);
     }
 
+    PostingStage posting_;
     AnalysisEngine engine_;
     std::int64_t offset_ = 0;
 };
@@ -126,7 +132,8 @@ TEST_F(AnalysisEngineTest, RollsLinesUpTheTreeExactToTheOre) {
     const auto& cube = engine_.ledger().cube();
     EXPECT_EQ(cube.KindTotal(*master->org.Find("KF"), domain::GroupKind::kOperating, 0),
               12'300'006);
-    EXPECT_EQ(engine_.stats().posted, 3u);
+    EXPECT_EQ(engine_.stats().cells_set, 3u);
+    EXPECT_EQ(engine_.cell_count(), 3u);
 }
 
 TEST_F(AnalysisEngineTest, FlushReturnsOnlyTouchedUnitsAndTheirAncestors) {
@@ -249,42 +256,60 @@ TEST_F(AnalysisEngineTest, JudgesUnitBehindInBookingThroughLastCompleteMonth) {
 }
 
 TEST_F(AnalysisEngineTest, IgnoresLinesOfAnotherYearAndBalanceSheetLines) {
-    ASSERT_TRUE(engine_.Apply(Line("ENH1", "personal", "202512", 9'000'000), TriggerAt(1)).ok());
+    Post("ENH1", "personal", "202512", 9'000'000);
     auto bank = Line("ENH1", "personal", "202601", -9'000'000);
     bank.account = core::AccountNo("1930");
     bank.account_class = 1;
     bank.account_group = "balansrakning";
     bank.is_operating = false;
-    ASSERT_TRUE(engine_.Apply(bank, TriggerAt(2)).ok());
-    EXPECT_EQ(engine_.stats().ignored, 2u);
-    EXPECT_EQ(engine_.stats().posted, 0u);
+    PostLine(bank);
+    EXPECT_EQ(engine_.cell_count(), 1u) << "a balance-sheet line makes no cell";
+    EXPECT_EQ(engine_.stats().ignored, 1u);
     auto out = engine_.Flush(test::TestNow());
     EXPECT_TRUE(out.aggregates.empty());
     EXPECT_TRUE(out.deviations.empty());
 }
 
-TEST_F(AnalysisEngineTest, RejectsLineOfUnknownUnitOrGroupAsNotFound) {
-    auto unknown_unit = engine_.Apply(Line("GHOST", "personal", "202601", 100), TriggerAt(1));
-    ASSERT_FALSE(unknown_unit.ok());
-    EXPECT_EQ(unknown_unit.error().code, core::Errc::kNotFound);
-    EXPECT_EQ(unknown_unit.error().field, "/unit");
-
+TEST_F(AnalysisEngineTest, KeepsCellsOfUnknownUnitsOrGroupsOutOfTheRollUp) {
+    Post("GHOST", "personal", "202601", 100);
     auto unknown_group = Line("ENH1", "personal", "202601", 100);
     unknown_group.account_group = "okand";
-    auto r = engine_.Apply(unknown_group, TriggerAt(2));
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code, core::Errc::kNotFound);
-    EXPECT_EQ(r.error().field, "/accountGroup");
-    EXPECT_EQ(engine_.stats().posted, 0u);
+    PostLine(unknown_group);
+    EXPECT_EQ(engine_.stats().unplaced, 2u);
+    EXPECT_EQ(engine_.cell_count(), 2u) << "kept, to be posted once master data knows them";
+    const auto master = test::StandardMaster();
+    EXPECT_EQ(engine_.ledger().cube().KindTotal(*master->org.Find("KF"),
+                                                domain::GroupKind::kOperating, 0),
+              0);
 }
 
-TEST(AnalysisEngine, RefusesLinesWithoutMasterData) {
+TEST_F(AnalysisEngineTest, SettingACellAgainChangesNothingAndALowerTotalTakesItBack) {
+    auto line = Line("ENH1", "personal", "202601", 5'000'000);
+    auto cell = posting_.Post(0, 1, 1, line);
+    ASSERT_TRUE(cell.ok() && *cell);
+    ASSERT_TRUE(engine_.SetCell(**cell).ok());
+    ASSERT_TRUE(engine_.SetCell(**cell).ok());  // the changelog read twice
+    const auto master = test::StandardMaster();
+    const auto kf = *master->org.Find("KF");
+    const auto& cube = engine_.ledger().cube();
+    EXPECT_EQ(cube.KindTotal(kf, domain::GroupKind::kOperating, 0), 5'000'000);
+    CellRecord lower = **cell;
+    lower.ore = 1'000'000;
+    ASSERT_TRUE(engine_.SetCell(lower).ok());
+    EXPECT_EQ(engine_.ledger().cube().KindTotal(kf, domain::GroupKind::kOperating, 0), 1'000'000);
+}
+
+TEST(AnalysisEngine, HoldsCellsWithoutMasterDataAndPostsThemWhenItArrives) {
     AnalysisEngine engine;
     EXPECT_FALSE(engine.HasMaster());
-    auto r = engine.Apply(Line("ENH1", "personal", "202601", 100), TriggerAt(1));
-    ASSERT_FALSE(r.ok());
-    EXPECT_EQ(r.error().code, core::Errc::kFailedPrecondition);
+    CellRecord c{2026, "ENH1", "5011", "202601", "personal", 700, {}};
+    ASSERT_TRUE(engine.SetCell(c).ok());
     EXPECT_TRUE(engine.Flush(test::TestNow()).statuses.empty());
+    engine.SetMaster(test::StandardMaster());
+    auto out = engine.Flush(test::TestNow());
+    auto agg = ByUnit(out.aggregates);
+    ASSERT_EQ(agg.count("KF"), 1u);
+    EXPECT_EQ(agg["KF"].totals.outcome_ore, 700);
 }
 
 TEST_F(AnalysisEngineTest, ReEvaluatesEveryUnitWhenMasterDataBringsANewBudget) {
@@ -315,7 +340,7 @@ TEST_F(AnalysisEngineTest, ReEvaluatesEveryUnitWhenMasterDataBringsANewBudget) {
     EXPECT_EQ(status["ENH1"].annual_budget_ore, 156'000'000 + 12'000'000);
     EXPECT_EQ(status["ENH1"].light, "green");
     EXPECT_TRUE(status["ENH1"].open_deviations.empty());
-    // The lines were re-posted, not lost.
+    // The cells were re-posted, not lost.
     EXPECT_EQ(ByUnit(out.aggregates)["KF"].totals.outcome_ore, 70'000'000);
 }
 
@@ -326,6 +351,132 @@ TEST_F(AnalysisEngineTest, MarkAllDirtyMakesNextFlushEvaluateEveryUnit) {
     auto out = engine_.Flush(test::TestNow());
     EXPECT_EQ(out.statuses.size(), 8u);
     EXPECT_EQ(engine_.AllStatuses(test::TestNow()).size(), 8u);
+}
+
+TEST_F(AnalysisEngineTest, WritesOnlyTheOwnedUnitsButRollsUpTheWholeTree) {
+    EXPECT_EQ(engine_.TakeGained().size(), 8u) << "new master data: every owned unit";
+    engine_.SetOwnership([](std::string_view unit) { return unit == "KF" || unit == "ENH2"; });
+    EXPECT_TRUE(engine_.TakeGained().empty()) << "every unit was owned before: nothing gained";
+    Post("ENH1", "personal", "202601", 4'000'000);
+    Post("ENH2", "personal", "202601", 6'000'000);
+    auto out = engine_.Flush(test::TestNow());
+    EXPECT_EQ(Units(out.aggregates), (std::set<std::string>{"ENH2", "KF"}));
+    auto status = ByUnit(out.statuses);
+    ASSERT_EQ(status.size(), 2u);
+    // KF counts ENH1's outcome although ENH1 belongs to another instance.
+    EXPECT_EQ(status["KF"].outcome_year_ore, 10'000'000);
+    EXPECT_EQ(status["ENH2"].outcome_year_ore, 6'000'000);
+    const auto owned = engine_.OwnedUnits();
+    EXPECT_EQ(std::set<std::string>(owned.begin(), owned.end()),
+              (std::set<std::string>{"KF", "ENH2"}));
+    EXPECT_TRUE(engine_.Owned("KF"));
+    EXPECT_FALSE(engine_.Owned("ENH1"));
+    EXPECT_EQ(engine_.AllStatuses(test::TestNow()).size(), 2u);
+}
+
+TEST_F(AnalysisEngineTest, ShowsTheForecastOfTheLatestRoundWhateverTheReadingOrder) {
+    engine_.SetForecast("VER", 500'000'000, 2);
+    engine_.SetForecast("VER", 400'000'000, 1);  // an earlier round read later
+    auto out = engine_.Flush(test::TestNow());
+    auto status = ByUnit(out.statuses);
+    ASSERT_EQ(status.count("VER"), 1u) << "a new forecast rewrites the unit's status";
+    EXPECT_EQ(status["VER"].forecast_ore, 500'000'000);
+    EXPECT_EQ(status["VER"].forecast_round, 2);
+    EXPECT_FALSE(status.count("ENH1"));
+}
+
+TEST_F(AnalysisEngineTest, UnitsTakenOverAreGainedAndWrittenWithTheNextFlush) {
+    engine_.SetOwnership([](std::string_view unit) { return unit == "KF"; });
+    (void)engine_.TakeGained();
+    Post("ENH1", "personal", "202601", 4'000'000);
+    (void)engine_.Flush(test::TestNow());
+    engine_.SetOwnership([](std::string_view unit) { return unit == "KF" || unit == "ENH1"; });
+    EXPECT_EQ(engine_.TakeGained(), std::vector<std::string>{"ENH1"});
+    auto out = engine_.Flush(test::TestNow());
+    auto status = ByUnit(out.statuses);
+    ASSERT_EQ(status.count("ENH1"), 1u) << "written although nothing changed since";
+    EXPECT_EQ(status["ENH1"].outcome_year_ore, 4'000'000);
+    EXPECT_EQ(status.count("KF"), 0u);
+}
+
+TEST_F(AnalysisEngineTest, RestoredDeviationContinuesItsSequenceAndClosesWithoutReopening) {
+    // Another instance opened ENH1's deviation (seq 1) and someone acknowledged it (seq 2).
+    contracts::DeviationEvent opened;
+    opened.deviation_id = core::DeviationId("budget:2026:ENH1");
+    opened.seq = 1;
+    opened.unit = core::UnitId("ENH1");
+    opened.kind = contracts::DeviationKind::kBudget;
+    opened.year = 2026;
+    opened.period = "202602";
+    opened.event = contracts::DeviationEventKind::kOpened;
+    opened.budget_ore = 22'000'000;
+    opened.outcome_ore = 30'000'000;
+    opened.deviation_ore = 8'000'000;
+    EXPECT_TRUE(engine_.RestoreDeviation({opened, 2, true}));
+    EXPECT_FALSE(engine_.RestoreDeviation({opened, 2, true})) << "not ahead any more";
+    auto first = engine_.Flush(test::TestNow());
+    ASSERT_EQ(ByUnit(first.statuses).count("ENH1"), 1u);
+    EXPECT_EQ(ByUnit(first.statuses)["ENH1"].light, "red");
+    // The outcome is on budget: the deviation closes, as the third event of its life.
+    JanuaryOnBudget();
+    Post("ENH1", "personal", "202602", 10'000'000);
+    Post("ENH1", "material", "202602", 1'000'000);
+    Post("ENH2", "personal", "202602", 20'000'000);
+    auto out = engine_.Flush(test::TestNow());
+    ASSERT_EQ(out.deviations.size(), 1u);
+    EXPECT_EQ(out.deviations[0].event, contracts::DeviationEventKind::kClosed);
+    EXPECT_EQ(out.deviations[0].seq, 3);
+    EXPECT_EQ(ByUnit(out.statuses)["ENH1"].light, "green");
+}
+
+TEST_F(AnalysisEngineTest, RestoreIgnoresUnitsOwnedElsewhereAndOtherKinds) {
+    engine_.SetOwnership([](std::string_view unit) { return unit != "ENH1"; });
+    contracts::DeviationEvent e;
+    e.deviation_id = core::DeviationId("budget:2026:ENH1");
+    e.unit = core::UnitId("ENH1");
+    e.year = 2026;
+    e.period = "202602";
+    EXPECT_FALSE(engine_.RestoreDeviation({e, 1, true}));
+    e.deviation_id = core::DeviationId("forecast:2026:ENH2");
+    e.unit = core::UnitId("ENH2");
+    e.kind = contracts::DeviationKind::kForecast;
+    EXPECT_FALSE(engine_.RestoreDeviation({e, 1, true}));
+}
+
+TEST(AnalysisEngine, TwoInstancesWithSplitOwnershipWriteWhatOneInstanceWrites) {
+    // The same cells in every engine (each reads the whole changelog); ownership split.
+    auto cells = std::vector<CellRecord>{
+        {2026, "ENH1", "5011", "202601", "personal", 10'000'000, {0, 1, 1, "visma", "V1"}},
+        {2026, "ENH1", "5011", "202602", "personal", 19'000'000, {0, 2, 2, "visma", "V2"}},
+        {2026, "ENH2", "5011", "202601", "personal", 20'000'000, {1, 1, 3, "visma", "V3"}},
+        {2026, "ENH2", "5011", "202602", "personal", 20'000'003, {1, 2, 4, "visma", "V4"}},
+    };
+    auto run = [&](AnalysisEngine::Owns owns) {
+        AnalysisEngine e;
+        e.SetMaster(test::StandardMaster());
+        if (owns) e.SetOwnership(std::move(owns));
+        for (const auto& c : cells) EXPECT_TRUE(e.SetCell(c).ok());
+        return e.Flush(test::TestNow());
+    };
+    const auto one = run(nullptr);
+    const auto a = run([](std::string_view u) { return u.size() % 2 == 0; });  // KF, KS, VER..
+    const auto b = run([](std::string_view u) { return u.size() % 2 != 0; });
+    auto merged = ByUnit(a.statuses);
+    for (const auto& [unit, st] : ByUnit(b.statuses)) {
+        EXPECT_EQ(merged.count(unit), 0u) << unit << " written by both";
+        merged.emplace(unit, st);
+    }
+    const auto single = ByUnit(one.statuses);
+    ASSERT_EQ(merged.size(), single.size());
+    for (const auto& [unit, st] : single) {
+        SCOPED_TRACE(unit);
+        EXPECT_EQ(merged[unit].outcome_year_ore, st.outcome_year_ore);
+        EXPECT_EQ(merged[unit].outcome_to_date_ore, st.outcome_to_date_ore);
+        EXPECT_EQ(merged[unit].light, st.light);
+        EXPECT_EQ(merged[unit].last_event_at, st.last_event_at);
+    }
+    EXPECT_EQ(merged["KF"].outcome_year_ore, 69'000'003);
+    EXPECT_EQ(a.deviations.size() + b.deviations.size(), one.deviations.size());
 }
 
 }  // namespace

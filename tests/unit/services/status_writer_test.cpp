@@ -22,6 +22,10 @@ UnitStatus Status(const std::string& unit) {
     s.outcome_to_date_ore = 30'000'000;
     s.budget_to_date_ore = 22'000'000;
     s.annual_budget_ore = 132'000'000;
+    s.outcome_year_ore = 41'000'000;
+    s.forecast_ore = 140'000'000;
+    s.forecast_round = 1;
+    s.last_event_at = "2026-03-30T08:00:00.000Z";
     s.deviation_ore = 8'000'000;
     s.share_bp = 3636;
     s.light = "red";
@@ -65,6 +69,8 @@ TEST(StatusCommands, ReplacesEachUnitHashWholeAndAddsTheUnitsToTheSet) {
     auto ver = Status("VER");
     ver.children = {"ENH1", "ENH2"};
     ver.open_deviations.clear();
+    ver.forecast_ore.reset();
+    ver.forecast_round.reset();
     auto cmds = StatusCommands("bfu:", {enh1, ver}, {});
     ASSERT_EQ(cmds.size(), 5u);
     EXPECT_EQ(cmds[0], (redis::Argv{"DEL", "bfu:unit:ENH1"}));
@@ -82,12 +88,16 @@ TEST(StatusCommands, ReplacesEachUnitHashWholeAndAddsTheUnitsToTheSet) {
         {"outcome_to_date_ore", "30000000"},
         {"budget_to_date_ore", "22000000"},
         {"annual_budget_ore", "132000000"},
+        {"outcome_year_ore", "41000000"},
+        {"forecast_ore", "140000000"},
+        {"forecast_round", "1"},
         {"deviation_ore", "8000000"},
         {"share_bp", "3636"},
         {"light", "red"},
         {"open_deviations", "budget:2026:ENH1,investment:2026:ENH1"},
         {"manager", "Maja Öberg"},
         {"manager_email", "maja@ex.se"},
+        {"last_event_at", "2026-03-30T08:00:00.000Z"},
         {"updated_at", "2026-03-31T12:00:00.000Z"},
     };
     EXPECT_EQ(Fields(cmds[1]), expected);
@@ -95,6 +105,7 @@ TEST(StatusCommands, ReplacesEachUnitHashWholeAndAddsTheUnitsToTheSet) {
     auto ver_fields = Fields(cmds[3]);
     EXPECT_EQ(ver_fields["children"], "ENH1,ENH2");
     EXPECT_EQ(ver_fields["open_deviations"], "");
+    EXPECT_EQ(ver_fields["forecast_ore"], "") << "no forecast yet: an empty field";
     EXPECT_EQ(cmds[4], (redis::Argv{"SADD", "bfu:units", "ENH1", "VER"}));
 }
 

@@ -7,15 +7,21 @@
 // Reason codes: schema, invalid_date, unbalanced, unknown_account, inactive_account,
 // unknown_unit, year_not_open, period_closed, no_master_data.
 //
-// Lifecycle: one per ingest instance; SetMaster swaps in new master data (from the master
-// table's thread) while Check runs on the consume loop's thread. The duplicate register is
-// per instance and in memory: source:voucherId of every voucher accepted, with where it came
-// from, so the same record read again (a batch retried after an aborted transaction) is
-// decided again the same way instead of being taken for a duplicate. Rejected vouchers are not
-// remembered, so a voucher sent again after its cause was mended is checked afresh.
+// Lifecycle: one per ingest instance, shared by every way in (the Kafka loop, the HTTP
+// endpoint, the inbox). SetMaster swaps in new master data while Check runs on other threads.
+// The duplicate register holds source:voucherId of every voucher accepted, with where it was
+// first accepted, so the same record read again (a batch retried after an aborted
+// transaction) is decided again the same way instead of being taken for a duplicate. It is
+// made durable by the service: at start every acceptance on bfu.ingest.decisions is put back
+// with Remember (DecisionLog). Rejected vouchers are not remembered, so a voucher sent again
+// after its cause was mended is checked afresh.
+//
+// Thread-safety: every member may be called from any thread. Two concurrent Checks of the same
+// voucher from different origins accept it once: the register is claimed atomically.
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -39,7 +45,11 @@ struct CheckResult {
     std::string voucher_key;                   // source:voucherId, when known
     std::vector<contracts::LedgerLine> lines;  // kAccepted
     contracts::RejectedVoucher rejected;       // kRejected
-    std::int64_t amount_ore = 0;               // sum of |amounts| / 2 (the voucher's turnover)
+    // Sum of the positive (debit) amounts, for a balanced voucher its turnover; 0 when the
+    // amounts could not be parsed.
+    std::int64_t amount_ore = 0;
+    std::int64_t line_count = 0;                    // lines in the voucher as sent (0: unreadable)
+    std::optional<contracts::Origin> first_origin;  // kDuplicate: the first acceptance
 };
 
 class VoucherChecker {
@@ -54,15 +64,30 @@ public:
     [[nodiscard]] CheckResult Check(std::string_view payload, const contracts::Origin& origin,
                                     core::TimePoint now);
 
+    // Puts an acceptance read back from bfu.ingest.decisions into the register; false when the
+    // key was already there (the first acceptance stands).
+    bool Remember(const std::string& voucher_key, const contracts::Origin& origin);
+    // Takes back an acceptance whose outputs were never committed (an HTTP request whose
+    // transaction failed), so the voucher sent again is accepted. Only the entry of `origin`
+    // is removed.
+    void Forget(const std::string& voucher_key, const contracts::Origin& origin);
+    // Vouchers in the register.
+    [[nodiscard]] std::size_t Remembered() const;
+
 private:
     [[nodiscard]] std::vector<contracts::RejectReason> Validate(
         const contracts::Voucher& v, const service::MasterData& md,
         std::vector<contracts::LedgerLine>& lines) const;
 
+    // The first acceptance of `key` by another delivery than `origin`, if any.
+    [[nodiscard]] std::optional<contracts::Origin> AcceptedElsewhere(
+        const std::string& key, const contracts::Origin& origin) const;
+
     CheckRules rules_;
     mutable std::mutex mu_;
     std::shared_ptr<const service::MasterData> master_;
-    std::unordered_map<std::string, std::string> seen_;  // voucher key -> origin id
+    mutable std::mutex seen_mu_;
+    std::unordered_map<std::string, contracts::Origin> seen_;  // voucher key -> first acceptance
 };
 
 }  // namespace bfu::ingest

@@ -64,9 +64,15 @@ struct UnitAggregate {
 enum class ForecastMethod { kProfile, kTrend, kBlend, kManager };
 BFU_CONTRACTS_ENUM_NAMES(ForecastMethod, "profile", "trend", "blend", "manager");
 
+// Why a forecast was written: its round came (timetable), the unit's outcome moved it
+// materially, or a manager submitted their own.
+enum class ForecastReason { kRound, kOutcomeChanged, kSubmission };
+BFU_CONTRACTS_ENUM_NAMES(ForecastReason, "round", "outcome_changed", "submission");
+
 struct ForecastGroup {
     std::string account_group;
     std::int64_t annual_ore = 0;
+    std::optional<ForecastMethod> method;  // how this group was forecast (absent in v1 data)
 
     bool operator==(const ForecastGroup&) const = default;
 };
@@ -78,6 +84,10 @@ struct ForecastInputs {
     std::optional<std::int64_t> remaining_profile_ore;
     std::optional<std::int64_t> trend_adjustment_ore;
     std::optional<std::string> submission_comment;
+    std::optional<Person> submitted_by;       // manager forecasts
+    std::optional<std::string> submitted_at;  // RFC 3339, manager forecasts
+    std::optional<int> history_years;         // earlier years behind a run-rate forecast
+    std::optional<ForecastReason> reason;
 
     bool operator==(const ForecastInputs&) const = default;
 };

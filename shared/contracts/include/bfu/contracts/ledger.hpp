@@ -158,4 +158,46 @@ struct RejectedVoucher {
     bool operator==(const RejectedVoucher&) const = default;
 };
 
+// Which way a voucher came into ingest.
+enum class IngestWay { kKafka, kHttp, kSieFile };
+BFU_CONTRACTS_ENUM_NAMES(IngestWay, "kafka", "http", "sie-file");
+
+enum class IngestResult { kAccepted, kRejected, kDuplicate };
+BFU_CONTRACTS_ENUM_NAMES(IngestResult, "accepted", "rejected", "duplicate");
+
+// One voucher decided by ingest (bfu.ingest.decisions, kept for ever), written in the same
+// Kafka transaction as the voucher's lines or rejection. The accepted ones are ingest's
+// durable duplicate register; all of them together are the control totals' "in" side.
+// Schema: schemas/json/ingest-decision.schema.json.
+struct IngestDecision {
+    static constexpr std::string_view kType = "se.bfu.ingest.decision.v1";
+    static constexpr int kSchemaVersion = 1;
+    static constexpr std::string_view kTopic = topics::kIngestDecisions;
+
+    IngestWay way = IngestWay::kKafka;
+    Origin origin;
+    std::optional<core::SourceId> source;  // absent when the payload could not be read that far
+    std::optional<core::VoucherId> voucher_id;
+    IngestResult result = IngestResult::kRejected;
+    // Lines written (accepted) or lines in the voucher as sent (rejected, duplicate; 0 when
+    // they could not be read).
+    std::int64_t line_count = 0;
+    // Sum of the positive (debit) amounts in öre; 0 when the amounts could not be parsed.
+    std::int64_t gross_ore = 0;
+    std::vector<std::string> reasons;    // reason codes of a rejection, in order
+    std::optional<Origin> first_origin;  // duplicate: where the voucher was first accepted
+    std::string decided_at;              // RFC 3339
+
+    [[nodiscard]] nlohmann::json ToJson() const;
+    [[nodiscard]] static core::Result<IngestDecision> FromJson(
+        const nlohmann::json& j, std::vector<core::Error>* all_errors = nullptr);
+    // source:voucherId, or where it came from when those are unknown (as RejectedVoucher).
+    [[nodiscard]] std::string Key() const;
+    bool operator==(const IngestDecision&) const = default;
+};
+
+// The key of a payload that could not be read as far as source and voucher id: where it came
+// from (kafka:topic:partition:offset, http:requestId, file:path:line).
+[[nodiscard]] std::string OriginKey(const Origin& origin);
+
 }  // namespace bfu::contracts

@@ -3,6 +3,7 @@
 // create the topics) and in schemas/asyncapi.yaml (the contract); a unit test checks that the
 // three agree.
 #include <array>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,7 @@ inline constexpr std::string_view kAlerts = "bfu.alerts";
 inline constexpr std::string_view kReports = "bfu.reports";
 inline constexpr std::string_view kCalendar = "bfu.calendar";
 inline constexpr std::string_view kDeadLetter = "bfu.dlq";
+inline constexpr std::string_view kIngestDecisions = "bfu.ingest.decisions";
 
 // One row of schemas/topics.tsv.
 struct TopicSpec {
@@ -33,27 +35,34 @@ struct TopicSpec {
     std::string_view cleanup_policy;  // "compact" or "delete"
     std::string_view key;
     std::string_view owner;
+    // Further topic configs, "name=value" joined by ','; "" for none (the tsv writes "-").
+    std::string_view configs;
 };
 
-inline constexpr std::array<TopicSpec, 17> kAll = {{
-    {kErpVouchers, 6, "delete", "source:voucherId", "erp connectors, bfu import"},
-    {kLedgerLines, 6, "delete", "unit id", "ingest"},
-    {kLedgerRejected, 6, "delete", "source:voucherId", "ingest"},
-    {kMasterOrg, 3, "compact", "unit id", "ingest"},
-    {kMasterAccounts, 3, "compact", "account number", "ingest"},
-    {kMasterBudget, 3, "compact", "year:unit:accountGroup", "ingest"},
-    {kMasterGoals, 3, "compact", "goal id", "ingest"},
-    {kOpsHr, 3, "delete", "unit id", "ingest"},
-    {kOpsGoalOutcomes, 3, "delete", "unit id", "ingest"},
-    {kUnitAggregates, 6, "compact", "year:unit", "analysis"},
-    {kForecasts, 3, "delete", "year:unit:round", "forecasting"},
-    {kForecastSubmissions, 3, "delete", "year:unit:round", "forecasting"},
-    {kDeviations, 6, "delete", "deviation id", "analysis"},
-    {kAlerts, 3, "delete", "alert id", "notifier"},
-    {kReports, 3, "delete", "report id", "reporting"},
-    {kCalendar, 1, "delete", "date", "timetable"},
-    {kDeadLetter, 3, "delete", "original key", "every consumer"},
+inline constexpr std::array<TopicSpec, 18> kAll = {{
+    {kErpVouchers, 6, "delete", "source:voucherId", "erp connectors, bfu import", ""},
+    {kLedgerLines, 6, "delete", "unit id", "ingest", ""},
+    {kLedgerRejected, 6, "delete", "source:voucherId", "ingest", ""},
+    {kMasterOrg, 3, "compact", "unit id", "ingest", ""},
+    {kMasterAccounts, 3, "compact", "account number", "ingest", ""},
+    {kMasterBudget, 3, "compact", "year:unit:accountGroup", "ingest", ""},
+    {kMasterGoals, 3, "compact", "goal id", "ingest", ""},
+    {kOpsHr, 3, "delete", "unit id", "ingest", ""},
+    {kOpsGoalOutcomes, 3, "delete", "unit id", "ingest", ""},
+    {kUnitAggregates, 6, "compact", "year:unit", "analysis", ""},
+    {kForecasts, 3, "delete", "year:unit:round", "forecasting", ""},
+    {kForecastSubmissions, 3, "delete", "year:unit:round", "forecasting", ""},
+    {kDeviations, 6, "delete", "deviation id", "analysis", ""},
+    {kAlerts, 3, "delete", "alert id", "notifier", ""},
+    {kReports, 3, "delete", "report id", "reporting", ""},
+    {kCalendar, 1, "delete", "date", "timetable", ""},
+    {kDeadLetter, 3, "delete", "original key", "every consumer", ""},
+    // Kept for ever: it is ingest's durable duplicate register and the control-total ledger.
+    {kIngestDecisions, 6, "delete", "source:voucherId", "ingest", "retention.ms=-1"},
 }};
+
+// Every config of a topic for creating it: cleanup.policy plus `configs`, as name -> value.
+[[nodiscard]] std::map<std::string, std::string> TopicConfigs(const TopicSpec& spec);
 
 }  // namespace bfu::contracts::topics
 

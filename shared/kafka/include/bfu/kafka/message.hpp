@@ -32,12 +32,18 @@ struct Message {
     std::int64_t timestamp_ms = 0;  // producer create time, -1 if the record has none
 };
 
-// A record to produce. An empty key means "no key" (the partitioner spreads those).
+// "Let the partitioner choose" (librdkafka's RD_KAFKA_PARTITION_UA).
+inline constexpr std::int32_t kAnyPartition = -1;
+
+// A record to produce. An empty key means "no key" (the partitioner spreads those). A
+// partition other than kAnyPartition places the record there explicitly, e.g. a changelog
+// record in the partition of the input it was derived from.
 struct OutMessage {
     std::string topic;
     std::string key;
     std::string value;
     Headers headers;
+    std::int32_t partition = kAnyPartition;
 };
 
 struct TopicPartition {

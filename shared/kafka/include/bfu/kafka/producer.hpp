@@ -44,7 +44,8 @@ public:
     // delivered (Flush says that). A full local queue is waited out for a moment, then
     // reported as kUnavailable. After a fatal producer error every call returns that error.
     [[nodiscard]] core::Status Produce(std::string_view topic, std::string_view key,
-                                       std::string_view value, const Headers& headers = {});
+                                       std::string_view value, const Headers& headers = {},
+                                       std::int32_t partition = kAnyPartition);
     [[nodiscard]] core::Status Produce(const OutMessage& message);
 
     // Waits until every record produced so far is delivered or has failed. Ok only if no

@@ -1,0 +1,376 @@
+#include "bfu/analysis/commands.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+#include "bfu/contracts/envelope.hpp"
+#include "bfu/contracts/topics.hpp"
+#include "bfu/core/money.hpp"
+#include "bfu/kafka/producer.hpp"
+#include "bfu/service/deviation_wire.hpp"
+#include "bfu/service/kafka_settings.hpp"
+#include "bfu/service/query_server.hpp"
+#include "bfu/service/reporting_line.hpp"
+
+namespace bfu::analysis {
+
+namespace {
+
+using contracts::DeviationEventKind;
+using nlohmann::json;
+
+constexpr std::string_view kSource = "bfu/analysis";
+constexpr auto kFlushTimeout = std::chrono::seconds(10);
+
+core::Error Refuse(core::Errc code, std::string field, std::string message) {
+    return core::Error(code, std::move(field), std::move(message));
+}
+
+// The contract's entity id: "^[A-Za-z0-9][A-Za-z0-9_.-]*$".
+bool IsEntityId(std::string_view s) {
+    if (s.empty() || std::isalnum(static_cast<unsigned char>(s[0])) == 0) return false;
+    return std::all_of(s.begin(), s.end(), [](unsigned char c) {
+        return std::isalnum(c) != 0 || c == '_' || c == '.' || c == '-';
+    });
+}
+
+core::Result<std::string> RequiredText(const json& r, const char* field) {
+    auto it = r.find(field);
+    if (it == r.end() || !it->is_string() || it->get<std::string>().empty()) {
+        return Refuse(core::Errc::kInvalidArgument, field,
+                      std::string("\"") + field + "\" is required: a non-empty string");
+    }
+    return it->get<std::string>();
+}
+
+core::Result<std::optional<std::string>> OptionalText(const json& r, const char* field) {
+    auto it = r.find(field);
+    if (it == r.end() || it->is_null()) return std::optional<std::string>{};
+    if (!it->is_string() || it->get<std::string>().empty()) {
+        return Refuse(core::Errc::kInvalidArgument, field,
+                      std::string("\"") + field + "\" must be a non-empty string when given");
+    }
+    return std::optional<std::string>(it->get<std::string>());
+}
+
+// SEK as text ("-25000", "1 234,50") or a whole number, into öre.
+core::Result<core::Money> ParseEffect(const json& r) {
+    auto it = r.find("effectSek");
+    if (it == r.end()) {
+        return Refuse(core::Errc::kInvalidArgument, "effectSek",
+                      "\"effectSek\" is required: the expected effect in SEK, e.g. \"-25000\"");
+    }
+    if (it->is_number_integer()) {
+        auto m = core::Money::FromKronorChecked(it->get<std::int64_t>());
+        if (!m.ok()) return Refuse(core::Errc::kInvalidArgument, "effectSek", m.error().message);
+        return *m;
+    }
+    if (it->is_string()) {
+        auto m = core::Money::Parse(it->get<std::string>());
+        if (!m.ok()) {
+            return Refuse(core::Errc::kInvalidArgument, "effectSek",
+                          "\"effectSek\": " + m.error().message);
+        }
+        return *m;
+    }
+    return Refuse(core::Errc::kInvalidArgument, "effectSek",
+                  "\"effectSek\" is SEK as a string (\"-1234.50\") or a whole number");
+}
+
+domain::Date DateOf(core::TimePoint now) {
+    // ToRfc3339 is UTC; its first ten characters are the date.
+    auto d = domain::Date::Parse(core::ToRfc3339(now).substr(0, 10));
+    return d.ok() ? *d : domain::Date::FromDays(0);
+}
+
+json MeasureJson(const contracts::Measure& m) {
+    return json{{"id", m.id.value()},
+                {"what", m.what},
+                {"who", m.who},
+                {"due", m.due},
+                {"effectOre", m.effect_ore}};
+}
+
+// The event's shape: the deviation's fields as they stand, then the command's own.
+contracts::DeviationEvent NextEvent(const service::DeviationRecord& record, DeviationEventKind kind,
+                                    contracts::Person by, core::TimePoint now) {
+    contracts::DeviationEvent e = record.latest;
+    e.seq = record.last_seq + 1;
+    e.event = kind;
+    e.at = core::ToRfc3339(now);
+    e.by = std::move(by);
+    e.notified.clear();
+    e.comment.reset();
+    e.trigger.reset();
+    e.measure.reset();
+    e.action_plan.reset();
+    e.decision.reset();
+    e.escalation.reset();
+    return e;
+}
+
+json Reply(const contracts::DeviationEvent& e, bool applied) {
+    json j{{"deviation", e.deviation_id.value()},
+           {"event", std::string(contracts::ToString(e.event))},
+           {"seq", e.seq},
+           {"applied", applied}};
+    if (e.measure) j["measure"] = MeasureJson(*e.measure);
+    return j;
+}
+
+}  // namespace
+
+core::Result<CommandDecision> DecideCommand(const json& request,
+                                            const service::DeviationRecord* record,
+                                            const domain::Organisation& org, core::TimePoint now) {
+    if (!request.is_object()) {
+        return Refuse(core::Errc::kInvalidArgument, "op", "a command is a JSON object");
+    }
+    const std::string op = request.value("op", std::string());
+    auto deviation_id = RequiredText(request, "deviation");
+    if (!deviation_id.ok()) return std::move(deviation_id).error();
+    auto by_email = RequiredText(request, "by");
+    if (!by_email.ok()) return std::move(by_email).error();
+    auto comment = OptionalText(request, "comment");
+    if (!comment.ok()) return std::move(comment).error();
+
+    if (record == nullptr) {
+        return Refuse(core::Errc::kNotFound, "deviation",
+                      "unknown deviation '" + *deviation_id + "'; `bfu deviations` lists them");
+    }
+    auto by = service::FindLineManager(org, record->latest.unit, *by_email, DateOf(now));
+    if (!by) {
+        return Refuse(core::Errc::kPermissionDenied, "by",
+                      *by_email + " is not the manager of " + record->latest.unit.value() +
+                          " nor of a unit above it in its reporting line");
+    }
+
+    CommandDecision d;
+    if (op == "deviation.ack") {
+        if (record->acknowledged) {
+            auto e = NextEvent(*record, DeviationEventKind::kAcknowledged, record->acknowledged->by,
+                               now);
+            e.seq = record->last_seq;
+            d.reply = Reply(e, false);
+            d.reply["by"] = record->acknowledged->by.ToJson();
+            d.reply["at"] = record->acknowledged->at;
+            return d;
+        }
+        if (!record->open) {
+            return Refuse(core::Errc::kFailedPrecondition, "deviation",
+                          "deviation " + *deviation_id + " is closed; nothing to acknowledge");
+        }
+        auto e = NextEvent(*record, DeviationEventKind::kAcknowledged, *by, now);
+        e.comment = *comment;
+        d.reply = Reply(e, true);
+        d.event = std::move(e);
+        return d;
+    }
+    if (op == "measure.add") {
+        auto what = RequiredText(request, "what");
+        if (!what.ok()) return std::move(what).error();
+        auto who = RequiredText(request, "who");
+        if (!who.ok()) return std::move(who).error();
+        auto due = RequiredText(request, "due");
+        if (!due.ok()) return std::move(due).error();
+        if (auto date = domain::Date::Parse(*due); !date.ok() || date->ToString() != *due) {
+            return Refuse(core::Errc::kInvalidArgument, "due",
+                          "\"due\" is a date YYYY-MM-DD, got '" + *due + "'");
+        }
+        auto effect = ParseEffect(request);
+        if (!effect.ok()) return std::move(effect).error();
+        auto measure_id = OptionalText(request, "measure");
+        if (!measure_id.ok()) return std::move(measure_id).error();
+        contracts::Measure m;
+        m.id = core::MeasureId(measure_id->value_or("m" + std::to_string(record->last_seq + 1)));
+        if (!IsEntityId(m.id.value())) {
+            return Refuse(
+                core::Errc::kInvalidArgument, "measure",
+                "a measure id is letters, digits, '_', '.', '-', got '" + m.id.value() + "'");
+        }
+        m.what = *what;
+        m.who = *who;
+        m.due = *due;
+        m.effect_ore = effect->ore();
+        if (const auto* existing = record->FindMeasure(m.id.value())) {
+            if (existing->measure == m) {
+                auto e = NextEvent(*record, DeviationEventKind::kMeasureAdded, *by, now);
+                e.seq = record->last_seq;
+                e.measure = m;
+                d.reply = Reply(e, false);
+                return d;
+            }
+            return Refuse(
+                core::Errc::kAlreadyExists, "measure",
+                "deviation " + *deviation_id + " already has a different measure " + m.id.value());
+        }
+        if (!record->open) {
+            return Refuse(core::Errc::kFailedPrecondition, "deviation",
+                          "deviation " + *deviation_id + " is closed; no new measures");
+        }
+        auto e = NextEvent(*record, DeviationEventKind::kMeasureAdded, *by, now);
+        e.measure = std::move(m);
+        e.comment = *comment;
+        d.reply = Reply(e, true);
+        d.event = std::move(e);
+        return d;
+    }
+    if (op == "measure.done") {
+        auto measure_id = RequiredText(request, "measure");
+        if (!measure_id.ok()) return std::move(measure_id).error();
+        const auto* existing = record->FindMeasure(*measure_id);
+        if (existing == nullptr) {
+            return Refuse(core::Errc::kNotFound, "measure",
+                          "deviation " + *deviation_id + " has no measure '" + *measure_id + "'");
+        }
+        auto e = NextEvent(*record, DeviationEventKind::kMeasureDone, *by, now);
+        e.measure = existing->measure;
+        if (existing->done) {
+            e.seq = record->last_seq;
+            d.reply = Reply(e, false);
+            d.reply["doneAt"] = existing->done_at;
+            return d;
+        }
+        e.comment = *comment;
+        d.reply = Reply(e, true);
+        d.event = std::move(e);
+        return d;
+    }
+    return Refuse(core::Errc::kInvalidArgument, "op",
+                  "unknown command '" + op + "' (deviation.ack, measure.add, measure.done)");
+}
+
+namespace {
+
+// Owns the producer to bfu.deviations and runs commands one at a time, so two commands on one
+// deviation in this process never take the same seq. Lifecycle: Start creates the producer
+// (start-up fails on a bad config or an unreachable broker); Stop flushes and drops it, after
+// which commands are refused as unavailable. Thread-safety: Execute may be called from any
+// thread.
+class CommandWriter final : public runtime::Component {
+public:
+    CommandWriter(kafka::KafkaConfig config, std::string topic, service::DeviationTable& table,
+                  std::shared_ptr<service::MasterFeed> master, runtime::Context& ctx)
+        : config_(std::move(config)),
+          topic_(std::move(topic)),
+          table_(table),
+          master_(std::move(master)),
+          log_(ctx.logger()),
+          accepted_(ctx.metrics().GetCounter("bfu_analysis_commands_total",
+                                             "Deviation commands by result",
+                                             {{"result", "accepted"}})),
+          refused_(ctx.metrics().GetCounter("bfu_analysis_commands_total",
+                                            "Deviation commands by result",
+                                            {{"result", "refused"}})) {}
+
+    [[nodiscard]] std::string Name() const override { return "deviation-commands"; }
+
+    void Start() override {
+        auto p = kafka::Producer::Create(config_);
+        if (!p.ok()) {
+            throw std::runtime_error("deviation commands: " + p.error().ToString());
+        }
+        std::lock_guard lock(mu_);
+        producer_ = std::move(p).value();
+    }
+
+    void Stop() override {
+        std::lock_guard lock(mu_);
+        if (producer_) (void)producer_->Flush(kFlushTimeout);
+        producer_.reset();
+    }
+
+    core::Result<json> Execute(const json& request) {
+        auto r = ExecuteLocked(request);
+        if (r.ok()) {
+            accepted_.Inc();
+        } else {
+            refused_.Inc();
+            log_.Info("deviation command refused",
+                      {{"op", request.value("op", "")},
+                       {"code", std::string(core::ToString(r.error().code))},
+                       {"reason", r.error().message}});
+        }
+        return r;
+    }
+
+private:
+    core::Result<json> ExecuteLocked(const json& request) {
+        std::lock_guard lock(mu_);
+        if (!producer_) {
+            return Refuse(core::Errc::kUnavailable, "service", "analysis is not running commands");
+        }
+        if (!table_.Ready()) {
+            return Refuse(core::Errc::kUnavailable, "service",
+                          "analysis is still reading bfu.deviations; try again shortly");
+        }
+        auto master = master_->Latest();
+        if (!master) {
+            return Refuse(core::Errc::kUnavailable, "service",
+                          "analysis has no organisation (master data) yet");
+        }
+        const auto now = core::WallClock().Now();
+        std::optional<service::DeviationRecord> record;
+        if (request.is_object()) {
+            auto it = request.find("deviation");
+            if (it != request.end() && it->is_string())
+                record = table_.Find(it->get<std::string>());
+        }
+        auto d = DecideCommand(request, record ? &*record : nullptr, master->org, now);
+        if (!d.ok()) return std::move(d).error();
+        if (d->event) {
+            const auto& e = *d->event;
+            const std::string id = e.deviation_id.value() + ":" + std::to_string(e.seq);
+            auto value = contracts::EncodeMessage(
+                e, {id, std::string(kSource), now, std::string(e.unit.value())});
+            if (auto s = producer_->Produce(topic_, e.Key(), value); !s.ok()) {
+                return Refuse(core::Errc::kUnavailable, "kafka", s.error().ToString());
+            }
+            if (auto s = producer_->Flush(kFlushTimeout); !s.ok()) {
+                return Refuse(core::Errc::kUnavailable, "kafka", s.error().ToString());
+            }
+            table_.Apply(e);
+            log_.Info("deviation command", {{"id", e.deviation_id.value()},
+                                            {"event", contracts::ToString(e.event)},
+                                            {"seq", e.seq}});
+        }
+        return std::move(d->reply);
+    }
+
+    kafka::KafkaConfig config_;
+    std::string topic_;
+    service::DeviationTable& table_;
+    std::shared_ptr<service::MasterFeed> master_;
+    runtime::Logger& log_;
+    runtime::Counter& accepted_;
+    runtime::Counter& refused_;
+    std::mutex mu_;
+    std::unique_ptr<kafka::Producer> producer_;
+};
+
+}  // namespace
+
+void AddDeviationCommands(runtime::Context& ctx, std::shared_ptr<service::MasterFeed> master) {
+    service::QueryServer* server = nullptr;
+    service::DeviationTable* table = nullptr;
+    for (auto& c : ctx.components()) {
+        if (server == nullptr) server = dynamic_cast<service::QueryServer*>(c.get());
+        if (table == nullptr) table = dynamic_cast<service::DeviationTable*>(c.get());
+    }
+    if (server == nullptr) {
+        throw std::logic_error("AddDeviationCommands: add the QueryServer to the service first");
+    }
+    if (table == nullptr) table = &service::DeviationTable::Add(ctx, "analysis");
+    const auto& cfg = ctx.config();
+    auto& writer = ctx.Emplace<CommandWriter>(service::KafkaSettings(cfg, "analysis", "commands"),
+                                              service::Topic(cfg, contracts::topics::kDeviations),
+                                              *table, std::move(master), ctx);
+    for (const char* op : {"deviation.ack", "measure.add", "measure.done"}) {
+        server->Handle(op, [&writer](const json& r) { return writer.Execute(r); });
+    }
+}
+
+}  // namespace bfu::analysis

@@ -1,0 +1,57 @@
+#pragma once
+// What one decided voucher writes, as plain records: its lines (accepted) or its rejection
+// (rejected), then its decision on bfu.ingest.decisions; a duplicate writes its decision only.
+// Every way in (the Kafka loop, POST /v1/vouchers, the SIE inbox) calls Decide and produces the
+// outputs in one Kafka transaction, so lines, rejection and decision become visible together.
+// Pure: no I/O; thread-safe as far as the VoucherChecker is.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bfu/contracts/ledger.hpp"
+#include "bfu/core/clock.hpp"
+#include "bfu/ingest/voucher_checker.hpp"
+#include "bfu/kafka/message.hpp"
+
+namespace bfu::ingest {
+
+// The full names (with the topic prefix) of the topics ingest writes.
+struct IngestTopics {
+    std::string lines;
+    std::string rejected;
+    std::string decisions;
+};
+
+// The envelope source of everything ingest writes.
+inline constexpr std::string_view kIngestSource = "bfu/ingest";
+
+// The header `bfu import sie` and the inbox put on a voucher taken from an SIE file (with
+// bfu-origin-line); a record carrying it came in by the way sie-file.
+inline constexpr std::string_view kOriginFileHeader = "bfu-origin-file";
+
+// The way a record of bfu.erp.vouchers came in by: sie-file when it carries kOriginFileHeader,
+// else kafka. Its origin stays the Kafka position either way: that is what makes a record
+// read again the same delivery, and a file published twice two deliveries.
+[[nodiscard]] contracts::IngestWay WayOfRecord(const kafka::Headers& headers);
+
+struct DecidedVoucher {
+    CheckResult check;
+    contracts::IngestDecision decision;
+    std::vector<kafka::OutMessage> outputs;  // lines or rejection first, the decision last
+};
+
+[[nodiscard]] contracts::IngestDecision MakeDecision(const CheckResult& check,
+                                                     contracts::IngestWay way,
+                                                     const contracts::Origin& origin,
+                                                     core::TimePoint now);
+
+[[nodiscard]] std::vector<kafka::OutMessage> VoucherOutputs(
+    const CheckResult& check, const contracts::IngestDecision& decision, const IngestTopics& topics,
+    core::TimePoint now);
+
+// Checks `payload`, and builds its decision and outputs.
+[[nodiscard]] DecidedVoucher Decide(VoucherChecker& checker, std::string_view payload,
+                                    contracts::IngestWay way, const contracts::Origin& origin,
+                                    const IngestTopics& topics, core::TimePoint now);
+
+}  // namespace bfu::ingest

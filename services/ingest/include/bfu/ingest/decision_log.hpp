@@ -1,0 +1,67 @@
+#pragma once
+// DecisionLog: makes ingest's duplicate register durable. It reads bfu.ingest.decisions from
+// the beginning (read_committed) and puts every accepted voucher back into the VoucherChecker
+// (Remember), so a voucher accepted before, also before a restart or by another instance, is
+// a duplicate. The consume loop and the HTTP endpoint wait for WaitLoaded before they decide
+// anything; afterwards the log keeps following the topic, so acceptances by other instances
+// reach this one's register too.
+//
+// Lifecycle: a runtime::Component; add it after the components that own the transactional
+// producers writing the topic, so their Start (init_transactions) has aborted what a killed
+// predecessor left open before this reads: an open transaction would hide every later record
+// from a read_committed reader. Start() starts a thread reading every partition by manual
+// assignment (kafka::PartitionReader, nothing committed); Ready() turns true once everything
+// committed at start is in; Stop() joins.
+//
+// Thread-safety: WaitLoaded, Ready and Loaded may be called from any thread.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "bfu/ingest/voucher_checker.hpp"
+#include "bfu/kafka/config.hpp"
+#include "bfu/runtime/app.hpp"
+
+namespace bfu::ingest {
+
+// Applies one record of bfu.ingest.decisions to the register: an accepted decision is
+// remembered. False when the value is not a decision (it is then left out).
+bool ApplyDecision(VoucherChecker& checker, std::string_view value);
+
+class DecisionLog final : public runtime::Component {
+public:
+    DecisionLog(kafka::KafkaConfig config, std::string topic,
+                std::shared_ptr<VoucherChecker> checker, runtime::Context& ctx);
+    ~DecisionLog() override;
+
+    [[nodiscard]] std::string Name() const override { return "decision-log"; }
+    void Start() override;
+    void Stop() override;
+    [[nodiscard]] bool Ready() const override { return loaded_.load(); }
+
+    [[nodiscard]] bool Loaded() const { return loaded_.load(); }
+    // Blocks until loaded or `stop` is requested (LoopSpec::before_start).
+    void WaitLoaded(std::stop_token stop);
+
+private:
+    void Run(std::stop_token stop);
+    void MarkLoaded(std::uint64_t records);
+
+    kafka::KafkaConfig config_;
+    std::string topic_;
+    std::shared_ptr<VoucherChecker> checker_;
+    runtime::Context& ctx_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::atomic<bool> loaded_{false};
+    std::jthread thread_;
+};
+
+}  // namespace bfu::ingest

@@ -1,0 +1,65 @@
+#pragma once
+// POST /v1/vouchers: the HTTP way in. The body is one voucher, a JSON array of vouchers or
+// NDJSON (Content-Type application/x-ndjson, or detected); it is cut into vouchers as it
+// streams (VoucherSplitter) and each is decided at once by the same VoucherChecker and
+// duplicate register as the Kafka loop (Decide). The outputs (lines or rejection, and the
+// decision) go into one Kafka transaction per request, on a transactional producer of its own
+// (transactional id: the service's + "-http"), committed before the answer is sent; if the
+// commit fails nothing of the request was written and the answer is 503 (send it again).
+//
+// Answers: 200 with one result per voucher (index, key, result accepted|duplicate|rejected,
+// reasons) and counts; 400 when the body's top level is not JSON (with the results of the
+// vouchers that could still be cut out, which are written); 401 without the right bearer
+// token; 413 beyond ingest.http.max_body_bytes (before anything is read); 503 when no token is
+// configured, while ingest is starting (register or master data not loaded) or stopping, and
+// while another upload is being written (the producer takes one transaction at a time; the
+// answer carries Retry-After).
+//
+// Lifecycle: a runtime::Component. The constructor registers the route (the server starts
+// after wiring); Start() creates the transactional producer (init_transactions aborts what a
+// killed predecessor left open); Stop() refuses new requests. Thread-safety: requests run on
+// the HTTP server's thread, one step at a time; the shared state outlives the component for
+// requests still in flight.
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "bfu/ingest/decision.hpp"
+#include "bfu/ingest/voucher_checker.hpp"
+#include "bfu/kafka/config.hpp"
+#include "bfu/runtime/app.hpp"
+
+namespace bfu::ingest {
+
+inline constexpr std::string_view kVouchersPath = "/v1/vouchers";
+
+struct HttpIngestOptions {
+    std::string token;                      // bearer token; empty: the endpoint answers 503
+    std::size_t max_body_bytes = 64 << 20;  // 413 beyond
+    kafka::KafkaConfig kafka;               // transactional_id set
+    IngestTopics topics;
+    // True once the duplicate register and master data are loaded.
+    std::function<bool()> ready;
+    // The latest master data, set on the checker at the start of each request (the Kafka
+    // loop does the same per batch, so neither way waits for the other to see a change).
+    std::function<std::shared_ptr<const service::MasterData>()> master;
+};
+
+class HttpIngest final : public runtime::Component {
+public:
+    HttpIngest(HttpIngestOptions options, std::shared_ptr<VoucherChecker> checker,
+               runtime::Context& ctx);
+    ~HttpIngest() override;
+
+    [[nodiscard]] std::string Name() const override { return "http-vouchers"; }
+    void Start() override;
+    void Stop() override;
+
+    struct State;
+
+private:
+    std::shared_ptr<State> state_;
+};
+
+}  // namespace bfu::ingest

@@ -1,0 +1,541 @@
+// The built bfu-ingest binary against the real broker, with a fresh topic prefix per test:
+//   - SIGKILL mid-stream, restart: every line exactly once, every rejection, one decision per
+//     voucher in, and the control totals reconcile to the öre;
+//   - a voucher sent again after a clean restart is a duplicate (the register is durable);
+//   - POST /v1/vouchers: array, NDJSON, wrong token, over-limit body, not JSON;
+//   - `bfu ingest totals` exits 0 on a reconciled run and prints the figures.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "bfu/cli/cli.hpp"
+#include "bfu/cli/example_municipality.hpp"
+#include "bfu/contracts/envelope.hpp"
+#include "bfu/contracts/ledger.hpp"
+#include "bfu/contracts/topics.hpp"
+#include "bfu/ingest/totals.hpp"
+#include "bfu/kafka/admin.hpp"
+#include "bfu/kafka/producer.hpp"
+#include "bfu/kafka/reader.hpp"
+#include "e2e/process.hpp"
+#include "support/stack_env.hpp"
+
+namespace bfu {
+namespace {
+
+using namespace std::chrono_literals;
+using bfu::testing::ChildProcess;
+using bfu::testing::Eventually;
+using nlohmann::json;
+
+constexpr int kYear = 2026;
+constexpr const char* kToken = "s3cret-token";
+
+std::string BinaryDir() {
+    const char* d = std::getenv("BFU_BINARY_DIR");
+    return d != nullptr ? d : ".";
+}
+
+std::string Slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+struct PostResult {
+    int status = 0;
+    std::string head;
+    json body;
+};
+
+// One HTTP/1.1 POST on loopback with Content-Length, reading the answer to the end.
+PostResult Post(int port, const std::string& body, const std::vector<std::string>& headers) {
+    PostResult r;
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return r;
+    }
+    std::string req = "POST /v1/vouchers HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
+                      std::to_string(body.size()) + "\r\n";
+    for (const auto& h : headers) req += h + "\r\n";
+    req += "\r\n" + body;
+    std::size_t off = 0;
+    while (off < req.size()) {
+        const auto n = ::send(fd, req.data() + off, req.size() - off, MSG_NOSIGNAL);
+        if (n <= 0) break;  // the server may answer (413) and stop reading early
+        off += static_cast<std::size_t>(n);
+    }
+    std::string resp;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) resp.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    if (resp.size() > 12) r.status = std::atoi(resp.substr(9, 3).c_str());
+    const auto split = resp.find("\r\n\r\n");
+    if (split != std::string::npos) {
+        r.head = resp.substr(0, split);
+        r.body = json::parse(resp.substr(split + 4), nullptr, false);
+    }
+    return r;
+}
+
+class IngestProcess : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto brokers = bfu::testing::KafkaBrokers();
+        ASSERT_TRUE(brokers.ok()) << brokers.error;
+        brokers_ = brokers.value;
+        prefix_ = bfu::testing::UniquePrefix();
+        dir_ = std::filesystem::temp_directory_path() / ("bfu-ingest-" + prefix_);
+        std::filesystem::create_directories(dir_);
+        kafka::KafkaConfig cfg;
+        cfg.brokers = brokers_;
+        auto admin = kafka::Admin::Create(cfg);
+        ASSERT_TRUE(admin.ok()) << admin.error().ToString();
+        std::vector<kafka::TopicSpec> specs;
+        for (const auto& t : contracts::topics::kAll) {
+            specs.push_back({prefix_ + std::string(t.name), t.partitions, 1,
+                             contracts::topics::TopicConfigs(t)});
+        }
+        auto created = (*admin)->CreateTopics(specs, 60s);
+        ASSERT_TRUE(created.ok()) << created.error().ToString();
+        auto producer = kafka::Producer::Create(cfg);
+        ASSERT_TRUE(producer.ok()) << producer.error().ToString();
+        producer_ = std::move(producer).value();
+        // Master data first, so ingest has it when it starts.
+        municipality_ = cli::MakeExampleMunicipality(kYear);
+        Publish(municipality_.org);
+        Publish(municipality_.accounts);
+        // A good two-line voucher (rent against the supplier debt) is the template.
+        for (const auto& v : municipality_.vouchers) {
+            if (v.voucher_id.value() != cli::kBadAccountVoucher && v.lines.size() == 2) {
+                template_ = v;
+                break;
+            }
+        }
+        ASSERT_EQ(template_.lines.size(), 2u);
+    }
+
+    void TearDown() override {
+        ingest_.reset();
+        producer_.reset();
+        kafka::KafkaConfig cfg;
+        cfg.brokers = brokers_;
+        if (auto admin = kafka::Admin::Create(cfg); admin.ok()) {
+            std::vector<std::string> names;
+            for (const auto& t : contracts::topics::kAll) names.push_back(Topic(t.name));
+            (void)(*admin)->DeleteTopics(names, 30s);
+        }
+        if (!HasFailure()) std::filesystem::remove_all(dir_);
+    }
+
+    std::string Topic(std::string_view base) const { return prefix_ + std::string(base); }
+
+    template <typename T>
+    void Publish(const std::vector<T>& items) {
+        core::WallClock clock;
+        for (const auto& i : items) {
+            ASSERT_TRUE(
+                producer_
+                    ->Produce(Topic(T::kTopic), i.Key(),
+                              contracts::EncodeMessage(
+                                  i, {contracts::NewEventId(), "bfu/test", clock.Now(), i.Key()}))
+                    .ok());
+        }
+        ASSERT_TRUE(producer_->Flush(30s).ok());
+    }
+
+    // The template voucher as `id`, its amounts times `factor` (still balanced); with
+    // `bad_account` its first line is coded to an account that is not in the chart.
+    contracts::Voucher MakeVoucher(const std::string& id, std::int64_t factor,
+                                   bool bad_account = false) const {
+        auto v = template_;
+        v.voucher_id = core::VoucherId(id);
+        for (auto& l : v.lines) l.amount_ore *= factor;
+        if (bad_account) v.lines[0].account = core::AccountNo("9999");
+        return v;
+    }
+
+    static std::int64_t Gross(const contracts::Voucher& v) {
+        std::int64_t g = 0;
+        for (const auto& l : v.lines) g += l.amount_ore > 0 ? l.amount_ore : 0;
+        return g;
+    }
+
+    void Send(const contracts::Voucher& v) {
+        ASSERT_TRUE(
+            producer_->Produce(Topic(contracts::topics::kErpVouchers), v.Key(), v.ToJson().dump())
+                .ok());
+    }
+
+    void StartIngest(std::map<std::string, std::string> extra = {}) {
+        http_port_ = bfu::testing::FreePort();
+        std::map<std::string, std::string> env = {
+            {"BFU_KAFKA_BROKERS", brokers_},
+            {"BFU_KAFKA_TOPIC_PREFIX", prefix_},
+            {"BFU_KAFKA_GROUP_ID", prefix_ + "ingest"},
+            {"BFU_FOLLOWUP_YEAR", std::to_string(kYear)},
+            {"BFU_HTTP_PORT", std::to_string(http_port_)},
+            {"BFU_LOG_LEVEL", "warn"},
+        };
+        for (auto& [k, v] : extra) env[k] = v;
+        const auto bin = BinaryDir() + "/services/ingest/bfu-ingest";
+        ASSERT_TRUE(std::filesystem::exists(bin)) << bin;
+        ++starts_;
+        log_ = (dir_ / ("ingest-" + std::to_string(starts_) + ".log")).string();
+        ingest_ = std::make_unique<ChildProcess>(bin, env, log_);
+        const bool ready = Eventually(
+            [&] { return bfu::testing::HttpGet(http_port_, "/readyz").status == 200; }, 60s);
+        ASSERT_TRUE(ready) << "ingest not ready; log: " << Slurp(log_);
+    }
+
+    // Every committed record of a topic, read from the beginning to its end.
+    std::vector<kafka::Message> ReadAll(std::string_view base) {
+        std::vector<kafka::Message> out;
+        kafka::KafkaConfig cfg;
+        cfg.brokers = brokers_;
+        auto admin = kafka::Admin::Create(cfg);
+        EXPECT_TRUE(admin.ok());
+        if (!admin.ok()) return out;
+        auto parts = (*admin)->PartitionCount(Topic(base), 10s);
+        EXPECT_TRUE(parts.ok());
+        if (!parts.ok()) return out;
+        std::vector<kafka::TopicPartitionOffset> tps;
+        for (std::int32_t p = 0; p < *parts; ++p) {
+            tps.push_back({Topic(base), p, kafka::kOffsetBeginning});
+        }
+        cfg.properties["fetch.wait.max.ms"] = "10";
+        auto reader = kafka::PartitionReader::Create(cfg);
+        EXPECT_TRUE(reader.ok());
+        if (!reader.ok()) return out;
+        EXPECT_TRUE((*reader)->Add(tps).ok());
+        auto s = (*reader)->ReadToEnd([&](const kafka::Message& m) { out.push_back(m); }, 60s);
+        EXPECT_TRUE(s.ok()) << s.error().ToString();
+        return out;
+    }
+
+    template <typename T>
+    std::vector<T> ReadDecoded(std::string_view base) {
+        std::vector<T> out;
+        for (const auto& m : ReadAll(base)) {
+            auto d = contracts::DecodeMessage<T>(m.value);
+            EXPECT_TRUE(d.ok()) << d.error().ToString();
+            if (d.ok()) out.push_back(std::move(d).value());
+        }
+        return out;
+    }
+
+    // Waits until `n` decisions are committed (counted raw: decoding thousands of records on
+    // every poll would cost more than the wait), then decodes them.
+    std::vector<contracts::IngestDecision> WaitDecisions(std::size_t n) {
+        Eventually([&] { return ReadAll(contracts::topics::kIngestDecisions).size() >= n; }, 60s,
+                   200ms);
+        return ReadDecoded<contracts::IngestDecision>(contracts::topics::kIngestDecisions);
+    }
+
+    ingest::ControlTotals Totals() {
+        kafka::KafkaConfig cfg;
+        cfg.brokers = brokers_;
+        auto t = ingest::ReadControlTotals(cfg, {Topic(contracts::topics::kIngestDecisions),
+                                                 Topic(contracts::topics::kLedgerLines),
+                                                 Topic(contracts::topics::kLedgerRejected)});
+        EXPECT_TRUE(t.ok()) << t.error().ToString();
+        return t.ok() ? std::move(t).value() : ingest::ControlTotals{};
+    }
+
+    std::string brokers_, prefix_, log_;
+    std::filesystem::path dir_;
+    std::unique_ptr<kafka::Producer> producer_;
+    std::unique_ptr<ChildProcess> ingest_;
+    cli::ExampleMunicipality municipality_;
+    contracts::Voucher template_;
+    int http_port_ = 0;
+    int starts_ = 0;
+};
+
+TEST_F(IngestProcess, SigkillMidStreamThenRestartWritesEveryVoucherExactlyOnce) {
+    // 2000 distinct vouchers (every 40th coded to an unknown account) and every 15th good one
+    // sent a second time, interleaved: the expected outcome is known exactly.
+    constexpr int kDistinct = 2000;
+    std::vector<contracts::Voucher> stream;
+    std::int64_t expected_lines = 0, expected_accepted = 0, expected_rejected = 0;
+    std::int64_t expected_duplicates = 0, gross_in = 0, gross_accepted = 0;
+    std::vector<contracts::Voucher> good;
+    for (int i = 0; i < kDistinct; ++i) {
+        const bool bad = i % 40 == 17;
+        auto v = MakeVoucher("K-" + std::to_string(i), 1 + i % 9, bad);
+        stream.push_back(v);
+        gross_in += Gross(v);
+        if (bad) {
+            ++expected_rejected;
+            continue;
+        }
+        ++expected_accepted;
+        gross_accepted += Gross(v);
+        expected_lines += static_cast<std::int64_t>(v.lines.size());
+        good.push_back(v);
+        if (good.size() % 15 == 0) {
+            stream.push_back(good[good.size() / 2]);  // an earlier accepted voucher, again
+            gross_in += Gross(stream.back());
+            ++expected_duplicates;
+        }
+    }
+    ASSERT_EQ(expected_duplicates, (kDistinct - kDistinct / 40) / 15);  // 1950 good / 15
+    const auto total_in = static_cast<std::int64_t>(stream.size());
+
+    // The first fifth is waiting when ingest starts; the rest streams in while it works.
+    const std::size_t head = stream.size() / 5;
+    for (std::size_t i = 0; i < head; ++i) ASSERT_NO_FATAL_FAILURE(Send(stream[i]));
+    ASSERT_TRUE(producer_->Flush(30s).ok());
+    ASSERT_NO_FATAL_FAILURE(StartIngest());
+    std::atomic<bool> send_ok{true};
+    std::thread sender([&] {
+        for (std::size_t i = head; i < stream.size(); ++i) {
+            if (!producer_
+                     ->Produce(Topic(contracts::topics::kErpVouchers), stream[i].Key(),
+                               stream[i].ToJson().dump())
+                     .ok()) {
+                send_ok = false;
+            }
+            // About 2.5 s of stream, so ingest is still busy when it is killed.
+            if (i % 20 == 0) std::this_thread::sleep_for(20ms);
+        }
+        if (!producer_->Flush(30s).ok()) send_ok = false;
+    });
+
+    // Kill it once some lines are committed, but not all.
+    std::size_t committed_at_kill = 0;
+    const bool some = Eventually(
+        [&] {
+            committed_at_kill = ReadAll(contracts::topics::kLedgerLines).size();
+            return committed_at_kill > 0;
+        },
+        60s, 50ms);
+    ingest_.reset();  // ChildProcess's destructor sends SIGKILL
+    sender.join();
+    ASSERT_TRUE(send_ok.load());
+    ASSERT_TRUE(some) << Slurp(log_);
+    const auto after_kill = ReadAll(contracts::topics::kLedgerLines).size();
+    ASSERT_LT(after_kill, static_cast<std::size_t>(expected_lines))
+        << "ingest finished before it was killed; the test proves nothing";
+
+    ASSERT_NO_FATAL_FAILURE(StartIngest());
+    const auto decisions = WaitDecisions(static_cast<std::size_t>(total_in));
+    ASSERT_EQ(static_cast<std::int64_t>(decisions.size()), total_in) << Slurp(log_);
+
+    // Lines: exactly as many as expected (which voucher each belongs to, that none is there
+    // twice and their öre are checked per voucher by the control totals below).
+    EXPECT_EQ(static_cast<std::int64_t>(ReadAll(contracts::topics::kLedgerLines).size()),
+              expected_lines);
+    // Rejections: every bad voucher once.
+    const auto rejected =
+        ReadDecoded<contracts::RejectedVoucher>(contracts::topics::kLedgerRejected);
+    EXPECT_EQ(static_cast<std::int64_t>(rejected.size()), expected_rejected);
+    for (const auto& r : rejected) EXPECT_EQ(r.reasons.at(0).code, "unknown_account");
+    // Decisions: one per record in, each origin once.
+    std::set<std::pair<std::int32_t, std::int64_t>> records_decided;
+    std::map<contracts::IngestResult, std::int64_t> by_result;
+    for (const auto& d : decisions) {
+        ASSERT_EQ(d.origin.kind, contracts::OriginKind::kKafka);
+        EXPECT_TRUE(records_decided.insert({d.origin.partition, d.origin.offset}).second)
+            << "two decisions for one record";
+        ++by_result[d.result];
+    }
+    EXPECT_EQ(by_result[contracts::IngestResult::kAccepted], expected_accepted);
+    EXPECT_EQ(by_result[contracts::IngestResult::kRejected], expected_rejected);
+    EXPECT_EQ(by_result[contracts::IngestResult::kDuplicate], expected_duplicates);
+
+    // The control totals reconcile (every accepted voucher has exactly its lines, each once,
+    // with its debit to the öre), and the "in" side is what was sent, to the öre.
+    const auto totals = Totals();
+    EXPECT_TRUE(totals.Differences().empty()) << totals.ToText();
+    const auto groups = totals.Groups();
+    ASSERT_EQ(groups.size(), 1u);
+    const auto& g = groups.begin()->second;
+    EXPECT_EQ(groups.begin()->first,
+              (std::pair<std::string, std::string>{"kafka", template_.source.value()}));
+    EXPECT_EQ(g.in.vouchers, total_in);
+    EXPECT_EQ(g.in.ore, gross_in);
+    EXPECT_EQ(g.in.ore, g.accepted.ore + g.rejected.ore + g.duplicate.ore);
+    EXPECT_EQ(g.on_lines.ore, gross_accepted);
+    EXPECT_EQ(g.on_rejected.vouchers, expected_rejected);
+}
+
+TEST_F(IngestProcess, VoucherSentAgainAfterACleanRestartIsADuplicate) {
+    // Without a token the HTTP way in is closed, and says so.
+    ASSERT_NO_FATAL_FAILURE(StartIngest());
+    auto closed =
+        Post(http_port_, MakeVoucher("R-0", 1).ToJson().dump(), {"Authorization: Bearer anything"});
+    EXPECT_EQ(closed.status, 503);
+    EXPECT_NE(closed.body.dump().find("ingest.http.token"), std::string::npos);
+
+    const auto v = MakeVoucher("R-1", 3);
+    ASSERT_NO_FATAL_FAILURE(Send(v));
+    ASSERT_TRUE(producer_->Flush(30s).ok());
+    auto first = WaitDecisions(1);
+    ASSERT_EQ(first.size(), 1u);
+    ASSERT_EQ(first[0].result, contracts::IngestResult::kAccepted);
+    ASSERT_EQ(ingest_->Terminate(30s), std::optional<int>(0)) << Slurp(log_);
+
+    ASSERT_NO_FATAL_FAILURE(StartIngest({{"BFU_INGEST_HTTP_TOKEN", kToken}}));
+    ASSERT_NO_FATAL_FAILURE(Send(v));
+    ASSERT_NO_FATAL_FAILURE(Send(MakeVoucher("R-2", 1)));
+    ASSERT_TRUE(producer_->Flush(30s).ok());
+    auto decisions = WaitDecisions(3);
+    ASSERT_EQ(decisions.size(), 3u);
+    std::map<std::string, std::vector<contracts::IngestDecision>> by_id;
+    for (const auto& d : decisions) by_id[d.voucher_id->value()].push_back(d);
+    ASSERT_EQ(by_id["R-1"].size(), 2u);
+    const auto& again =
+        by_id["R-1"][0].origin == first[0].origin ? by_id["R-1"][1] : by_id["R-1"][0];
+    EXPECT_EQ(again.result, contracts::IngestResult::kDuplicate);
+    ASSERT_TRUE(again.first_origin.has_value());
+    EXPECT_EQ(*again.first_origin, first[0].origin);
+    EXPECT_EQ(by_id["R-2"].at(0).result, contracts::IngestResult::kAccepted);
+    // ...and by HTTP too.
+    auto post =
+        Post(http_port_, v.ToJson().dump(), {std::string("Authorization: Bearer ") + kToken});
+    ASSERT_EQ(post.status, 200) << post.body.dump();
+    EXPECT_EQ(post.body["results"][0]["result"], "duplicate");
+    EXPECT_EQ(post.body["results"][0]["firstOrigin"]["kind"], "kafka");
+
+    const auto lines = ReadAll(contracts::topics::kLedgerLines);
+    EXPECT_EQ(lines.size(), v.lines.size() + MakeVoucher("R-2", 1).lines.size());
+    EXPECT_TRUE(Totals().Differences().empty());
+}
+
+TEST_F(IngestProcess, PostVouchersAnswersPerVoucherAndWritesInOneTransaction) {
+    ASSERT_NO_FATAL_FAILURE(StartIngest(
+        {{"BFU_INGEST_HTTP_TOKEN", kToken}, {"BFU_INGEST_HTTP_MAX_BODY_BYTES", "20000"}}));
+    const std::string auth = std::string("Authorization: Bearer ") + kToken;
+    const auto a = MakeVoucher("H-1", 1);
+    const auto bad = MakeVoucher("H-2", 2, true);
+    const auto c = MakeVoucher("H-3", 3);
+
+    // A JSON array: accepted, rejected with its reason, accepted.
+    const std::string array =
+        "[" + a.ToJson().dump() + ",\n" + bad.ToJson().dump() + "," + c.ToJson().dump() + "]";
+    auto r1 = Post(http_port_, array, {auth, "Content-Type: application/json"});
+    ASSERT_EQ(r1.status, 200) << r1.body.dump() << Slurp(log_);
+    EXPECT_EQ(r1.body["vouchers"], 3);
+    EXPECT_EQ(r1.body["accepted"], 2);
+    EXPECT_EQ(r1.body["rejected"], 1);
+    EXPECT_EQ(r1.body["results"][0]["key"], a.Key());
+    EXPECT_EQ(r1.body["results"][0]["result"], "accepted");
+    EXPECT_EQ(r1.body["results"][1]["result"], "rejected");
+    EXPECT_EQ(r1.body["results"][1]["reasons"][0]["code"], "unknown_account");
+    EXPECT_EQ(r1.body["results"][1]["reasons"][0]["field"], "/lines/0/account");
+    EXPECT_EQ(r1.body["results"][1]["reasons"][0]["line"], 1);
+    const std::string request_id = r1.body["requestId"];
+    EXPECT_NE(r1.head.find("X-Request-Id: " + request_id), std::string::npos);
+
+    // NDJSON: a duplicate of the array's first, a new one, and a line that is not JSON.
+    const auto d = MakeVoucher("H-4", 4);
+    const std::string ndjson = a.ToJson().dump() + "\n" + d.ToJson().dump() + "\nnot json\n";
+    auto r2 = Post(http_port_, ndjson, {auth, "Content-Type: application/x-ndjson"});
+    ASSERT_EQ(r2.status, 200) << r2.body.dump();
+    EXPECT_EQ(r2.body["results"][0]["result"], "duplicate");
+    EXPECT_EQ(r2.body["results"][0]["firstOrigin"]["requestId"], request_id + ":0");
+    EXPECT_EQ(r2.body["results"][1]["result"], "accepted");
+    EXPECT_EQ(r2.body["results"][2]["result"], "rejected");
+    EXPECT_EQ(r2.body["results"][2]["reasons"][0]["code"], "schema");
+
+    // Refused: no token, a wrong one, a body over the limit, a body that is not JSON.
+    EXPECT_EQ(Post(http_port_, a.ToJson().dump(), {}).status, 401);
+    auto wrong = Post(http_port_, a.ToJson().dump(), {"Authorization: Bearer s3cret-tokeN"});
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_NE(wrong.head.find("WWW-Authenticate: Bearer"), std::string::npos);
+    std::string big = "[";
+    for (int i = 0; big.size() < 25000; ++i) {
+        big += (i > 0 ? "," : "") + MakeVoucher("BIG-" + std::to_string(i), 1).ToJson().dump();
+    }
+    big += "]";
+    EXPECT_EQ(Post(http_port_, big, {auth}).status, 413);
+    auto garbage = Post(http_port_, "hello", {auth});
+    EXPECT_EQ(garbage.status, 400);
+    EXPECT_NE(garbage.body["error"].get<std::string>().find("not JSON"), std::string::npos);
+
+    // What was written: the lines of H-1, H-3, H-4; two rejections; six decisions by HTTP.
+    const auto decisions = WaitDecisions(6);
+    ASSERT_EQ(decisions.size(), 6u);
+    for (const auto& dec : decisions) {
+        EXPECT_EQ(dec.way, contracts::IngestWay::kHttp);
+        EXPECT_EQ(dec.origin.kind, contracts::OriginKind::kHttp);
+    }
+    const auto lines = ReadDecoded<contracts::LedgerLine>(contracts::topics::kLedgerLines);
+    EXPECT_EQ(lines.size(), a.lines.size() + c.lines.size() + d.lines.size());
+    for (const auto& l : lines) EXPECT_NE(l.voucher.voucher_id.value(), "BIG-0");
+    const auto rejected =
+        ReadDecoded<contracts::RejectedVoucher>(contracts::topics::kLedgerRejected);
+    ASSERT_EQ(rejected.size(), 2u);
+    for (const auto& r : rejected) EXPECT_EQ(r.origin.kind, contracts::OriginKind::kHttp);
+    const auto totals = Totals();
+    EXPECT_TRUE(totals.Differences().empty()) << totals.ToText();
+    const auto groups = totals.Groups();
+    const auto& g = groups.at({"http", a.source.value()});
+    EXPECT_EQ(g.in.vouchers, 5);
+    EXPECT_EQ(g.in.ore, 2 * Gross(a) + Gross(bad) + Gross(c) + Gross(d));
+    EXPECT_EQ(g.duplicate.vouchers, 1);
+    // The line that was not JSON has no source: it is counted apart, with 0 öre.
+    const auto& unknown = groups.at({"http", ""});
+    EXPECT_EQ(unknown.in.vouchers, 1);
+    EXPECT_EQ(unknown.rejected.vouchers, 1);
+    EXPECT_EQ(unknown.on_rejected.vouchers, 1);
+}
+
+TEST_F(IngestProcess, IngestTotalsCommandReconcilesAndNamesTheFigures) {
+    ASSERT_NO_FATAL_FAILURE(StartIngest());
+    ASSERT_NO_FATAL_FAILURE(Send(MakeVoucher("T-1", 1)));
+    ASSERT_NO_FATAL_FAILURE(Send(MakeVoucher("T-2", 1, true)));
+    ASSERT_NO_FATAL_FAILURE(Send(MakeVoucher("T-1", 1)));
+    ASSERT_TRUE(producer_->Flush(30s).ok());
+    ASSERT_EQ(WaitDecisions(3).size(), 3u);
+    ::setenv("BFU_KAFKA_BROKERS", brokers_.c_str(), 1);
+    ::setenv("BFU_KAFKA_TOPIC_PREFIX", prefix_.c_str(), 1);
+    std::ostringstream out, err;
+    const int rc = cli::Run({"ingest", "totals", "--json"}, out, err);
+    EXPECT_EQ(rc, 0) << out.str() << err.str();
+    const json j = json::parse(out.str(), nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << out.str();
+    EXPECT_TRUE(j["reconciled"].get<bool>());
+    ASSERT_EQ(j["groups"].size(), 1u);
+    EXPECT_EQ(j["groups"][0]["way"], "kafka");
+    EXPECT_EQ(j["groups"][0]["in"]["vouchers"], 3);
+    EXPECT_EQ(j["groups"][0]["accepted"]["vouchers"], 1);
+    EXPECT_EQ(j["groups"][0]["rejected"]["vouchers"], 1);
+    EXPECT_EQ(j["groups"][0]["duplicate"]["vouchers"], 1);
+    EXPECT_EQ(j["groups"][0]["in"]["ore"], 3 * Gross(MakeVoucher("T-1", 1)));
+    // A source with nothing: nothing to reconcile, still exit 0; the text form names it.
+    std::ostringstream text;
+    EXPECT_EQ(cli::Run({"ingest", "totals", "--source", "nosuch"}, text, err), 0);
+    EXPECT_NE(text.str().find("inga verifikationer"), std::string::npos);
+    // The duplicate, with its first acceptance.
+    std::ostringstream dups;
+    EXPECT_EQ(cli::Run({"ingest", "duplicates", "--json"}, dups, err), 0) << err.str();
+    const json d = json::parse(dups.str(), nullptr, false);
+    ASSERT_TRUE(d.is_array()) << dups.str();
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_EQ(d[0]["voucherId"], "T-1");
+    EXPECT_EQ(d[0]["firstOrigin"]["kind"], "kafka");
+    EXPECT_NE(d[0]["firstOrigin"], d[0]["origin"]);
+    std::ostringstream usage;
+    EXPECT_EQ(cli::Run({"ingest", "sums"}, out, usage), 2);
+    ::unsetenv("BFU_KAFKA_TOPIC_PREFIX");
+}
+
+}  // namespace
+}  // namespace bfu
