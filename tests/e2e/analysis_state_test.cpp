@@ -28,6 +28,7 @@
 #include "bfu/redis/redis.hpp"
 #include "bfu/service/unit_partition.hpp"
 #include "bfu/zmq/zmq.hpp"
+#include "e2e/prefixed_stack.hpp"
 #include "e2e/process.hpp"
 #include "support/stack_env.hpp"
 
@@ -64,18 +65,8 @@ protected:
         prefix_ = bfu::testing::UniquePrefix();
         dir_ = std::filesystem::temp_directory_path() / ("bfu-e2e-state-" + prefix_);
         std::filesystem::create_directories(dir_);
-        kafka::KafkaConfig admin_cfg;
-        admin_cfg.brokers = brokers_;
-        auto admin = kafka::Admin::Create(admin_cfg);
-        ASSERT_TRUE(admin.ok()) << admin.error().ToString();
-        std::vector<kafka::TopicSpec> specs;
-        for (const auto& t : contracts::topics::kAll) {
-            specs.push_back({prefix_ + std::string(t.name),
-                             t.partitions,
-                             1,
-                             {{"cleanup.policy", std::string(t.cleanup_policy)}}});
-        }
-        ASSERT_TRUE((*admin)->CreateTopics(specs, 60s).ok());
+        auto created = bfu::testing::CreatePrefixedTopics(brokers_, prefix_);
+        ASSERT_TRUE(created.ok()) << created.error().ToString();
         auto pool = redis::Pool::Create(redis_url_);
         ASSERT_TRUE(pool.ok()) << pool.error().ToString();
         redis_ = std::move(pool).value();
@@ -98,17 +89,7 @@ protected:
                 std::cerr << text.substr(text.size() > 3000 ? text.size() - 3000 : 0) << "\n";
             }
         }
-        kafka::KafkaConfig admin_cfg;
-        admin_cfg.brokers = brokers_;
-        if (auto admin = kafka::Admin::Create(admin_cfg); admin.ok()) {
-            std::vector<std::string> names;
-            for (const auto& t : contracts::topics::kAll) {
-                names.push_back(prefix_ + std::string(t.name));
-            }
-            names.push_back(prefix_ + "bfu.analysis.outcome");
-            (void)(*admin)->DeleteTopics(names, 30s);
-        }
-        ClearRedis();
+        bfu::testing::RemovePrefixed(brokers_, redis_url_, prefix_);
         if (!HasFailure()) std::filesystem::remove_all(dir_);
     }
 

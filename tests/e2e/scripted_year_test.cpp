@@ -42,6 +42,7 @@
 #include "bfu/kafka/consumer.hpp"
 #include "bfu/kafka/producer.hpp"
 #include "bfu/redis/redis.hpp"
+#include "e2e/prefixed_stack.hpp"
 #include "e2e/process.hpp"
 #include "support/stack_env.hpp"
 
@@ -287,18 +288,7 @@ protected:
         dir_ = std::filesystem::temp_directory_path() / ("bfu-e2e-" + prefix_);
         std::filesystem::create_directories(dir_);
 
-        kafka::KafkaConfig admin_cfg;
-        admin_cfg.brokers = brokers_;
-        auto admin = kafka::Admin::Create(admin_cfg);
-        ASSERT_TRUE(admin.ok()) << admin.error().ToString();
-        std::vector<kafka::TopicSpec> specs;
-        for (const auto& t : contracts::topics::kAll) {
-            specs.push_back({prefix_ + std::string(t.name),
-                             t.partitions,
-                             1,
-                             {{"cleanup.policy", std::string(t.cleanup_policy)}}});
-        }
-        auto created = (*admin)->CreateTopics(specs, 60s);
+        auto created = bfu::testing::CreatePrefixedTopics(brokers_, prefix_);
         ASSERT_TRUE(created.ok()) << created.error().ToString();
     }
 
@@ -306,20 +296,7 @@ protected:
         for (auto& [name, p] : services_) {
             if (p) p->Terminate(10s);
         }
-        kafka::KafkaConfig admin_cfg;
-        admin_cfg.brokers = brokers_;
-        if (auto admin = kafka::Admin::Create(admin_cfg); admin.ok()) {
-            std::vector<std::string> names;
-            for (const auto& t : contracts::topics::kAll)
-                names.push_back(prefix_ + std::string(t.name));
-            names.push_back(prefix_ + "bfu.analysis.outcome");  // analysis's own changelog
-            (void)(*admin)->DeleteTopics(names, 30s);
-        }
-        if (auto redis = redis::Pool::Create(redis_url_); redis.ok()) {
-            if (auto keys = (*redis)->Scan(prefix_ + "*"); keys.ok() && !keys->empty()) {
-                (void)(*redis)->Del(*keys);
-            }
-        }
+        bfu::testing::RemovePrefixed(brokers_, redis_url_, prefix_);
         if (!HasFailure()) std::filesystem::remove_all(dir_);
     }
 

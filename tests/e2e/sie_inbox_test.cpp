@@ -20,6 +20,7 @@
 #include "bfu/kafka/producer.hpp"
 #include "bfu/sie/model.hpp"
 #include "bfu/sie/writer.hpp"
+#include "e2e/prefixed_stack.hpp"
 #include "e2e/process.hpp"
 #include "support/stack_env.hpp"
 
@@ -70,33 +71,6 @@ std::string ExampleSie(const std::vector<contracts::Voucher>& vouchers) {
     return out;
 }
 
-std::vector<kafka::Message> ReadTopic(const std::string& brokers, const std::string& topic,
-                                      std::size_t at_least, std::chrono::milliseconds timeout) {
-    kafka::KafkaConfig cfg;
-    cfg.brokers = brokers;
-    cfg.group_id = bfu::testing::UniquePrefix() + "reader";
-    cfg.properties["auto.offset.reset"] = "earliest";
-    cfg.properties["isolation.level"] = "read_committed";
-    auto consumer = kafka::Consumer::Create(cfg);
-    EXPECT_TRUE(consumer.ok()) << consumer.error().ToString();
-    std::vector<kafka::Message> out;
-    if (!consumer.ok()) return out;
-    EXPECT_TRUE((*consumer)->Subscribe({topic}).ok());
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    int quiet = 0;
-    while (std::chrono::steady_clock::now() < deadline) {
-        auto batch = (*consumer)->Poll(1000, 200ms);
-        if (batch.ok() && !batch->empty()) {
-            quiet = 0;
-            for (auto& m : *batch) out.push_back(std::move(m));
-            continue;
-        }
-        if (out.size() >= at_least && ++quiet >= 5) break;
-    }
-    (void)(*consumer)->Close();
-    return out;
-}
-
 TEST(SieInbox, FileDroppedIntoTheInboxIsCheckedByIngestAndAReDropIsDuplicates) {
     BFU_ASSERT_STACK_VALUE(brokers, "BFU_KAFKA_BROKERS");
     const std::string prefix = bfu::testing::UniquePrefix();
@@ -105,18 +79,8 @@ TEST(SieInbox, FileDroppedIntoTheInboxIsCheckedByIngestAndAReDropIsDuplicates) {
     fs::create_directories(inbox);
     const auto topic = [&](std::string_view base) { return prefix + std::string(base); };
 
-    kafka::KafkaConfig admin_cfg;
-    admin_cfg.brokers = brokers;
-    auto admin = kafka::Admin::Create(admin_cfg);
-    ASSERT_TRUE(admin.ok()) << admin.error().ToString();
-    std::vector<kafka::TopicSpec> specs;
-    std::vector<std::string> names;
-    for (const auto& t : contracts::topics::kAll) {
-        specs.push_back(
-            {topic(t.name), t.partitions, 1, {{"cleanup.policy", std::string(t.cleanup_policy)}}});
-        names.push_back(topic(t.name));
-    }
-    ASSERT_TRUE((*admin)->CreateTopics(specs, 60s).ok());
+    auto created = bfu::testing::CreatePrefixedTopics(brokers, prefix);
+    ASSERT_TRUE(created.ok()) << created.error().ToString();
 
     // Master data first, so that ingest can judge the vouchers.
     const auto m = cli::MakeExampleMunicipality(kYear);
@@ -174,7 +138,8 @@ TEST(SieInbox, FileDroppedIntoTheInboxIsCheckedByIngestAndAReDropIsDuplicates) {
     EXPECT_EQ(report["import"]["published"]["vouchers"], sent);
 
     // Every voucher sent is decided once, as coming from an SIE file.
-    auto decisions = ReadTopic(brokers, topic(contracts::topics::kIngestDecisions), sent, 60s);
+    auto decisions =
+        bfu::testing::ReadTopic(brokers, topic(contracts::topics::kIngestDecisions), sent, 60s);
     ASSERT_EQ(decisions.size(), sent);
     std::size_t accepted = 0;
     std::int64_t accepted_lines = 0;
@@ -190,8 +155,8 @@ TEST(SieInbox, FileDroppedIntoTheInboxIsCheckedByIngestAndAReDropIsDuplicates) {
         }
     }
     ASSERT_GT(accepted, 0u);
-    auto lines = ReadTopic(brokers, topic(contracts::topics::kLedgerLines),
-                           static_cast<std::size_t>(accepted_lines), 60s);
+    auto lines = bfu::testing::ReadTopic(brokers, topic(contracts::topics::kLedgerLines),
+                                         static_cast<std::size_t>(accepted_lines), 60s);
     EXPECT_EQ(static_cast<std::int64_t>(lines.size()), accepted_lines);
 
     // The same file again: taken, published again, and each voucher accepted before is now a
@@ -200,7 +165,8 @@ TEST(SieInbox, FileDroppedIntoTheInboxIsCheckedByIngestAndAReDropIsDuplicates) {
     fs::rename(inbox / ".again.se.part", inbox / "again.se");
     ASSERT_TRUE(
         Eventually([&] { return fs::exists(inbox / "done" / "again.se.report.json"); }, 60s));
-    decisions = ReadTopic(brokers, topic(contracts::topics::kIngestDecisions), 2 * sent, 60s);
+    decisions =
+        bfu::testing::ReadTopic(brokers, topic(contracts::topics::kIngestDecisions), 2 * sent, 60s);
     ASSERT_EQ(decisions.size(), 2 * sent);
     std::size_t duplicates = 0;
     for (const auto& msg : decisions) {
@@ -209,12 +175,12 @@ TEST(SieInbox, FileDroppedIntoTheInboxIsCheckedByIngestAndAReDropIsDuplicates) {
         if (d->result == contracts::IngestResult::kDuplicate) ++duplicates;
     }
     EXPECT_EQ(duplicates, accepted);
-    lines = ReadTopic(brokers, topic(contracts::topics::kLedgerLines),
-                      static_cast<std::size_t>(accepted_lines), 20s);
+    lines = bfu::testing::ReadTopic(brokers, topic(contracts::topics::kLedgerLines),
+                                    static_cast<std::size_t>(accepted_lines), 20s);
     EXPECT_EQ(static_cast<std::int64_t>(lines.size()), accepted_lines);
 
     EXPECT_EQ(ingest->Terminate(10s), 0);
-    (void)(*admin)->DeleteTopics(names, 30s);
+    bfu::testing::RemovePrefixed(brokers, {}, prefix);
     if (!::testing::Test::HasFailure()) fs::remove_all(dir);
 }
 

@@ -24,6 +24,7 @@
 #include "bfu/kafka/producer.hpp"
 #include "bfu/redis/redis.hpp"
 #include "bfu/zmq/zmq.hpp"
+#include "e2e/prefixed_stack.hpp"
 #include "e2e/process.hpp"
 #include "support/stack_env.hpp"
 
@@ -41,33 +42,6 @@ std::string BinaryDir() {
     return d != nullptr ? d : ".";
 }
 
-std::vector<kafka::Message> ReadTopic(const std::string& brokers, const std::string& topic,
-                                      std::size_t at_least, std::chrono::milliseconds timeout) {
-    kafka::KafkaConfig cfg;
-    cfg.brokers = brokers;
-    cfg.group_id = bfu::testing::UniquePrefix() + "reader";
-    cfg.properties["auto.offset.reset"] = "earliest";
-    auto consumer = kafka::Consumer::Create(cfg);
-    EXPECT_TRUE(consumer.ok()) << consumer.error().ToString();
-    std::vector<kafka::Message> out;
-    if (!consumer.ok()) return out;
-    EXPECT_TRUE((*consumer)->Subscribe({topic}).ok());
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    int quiet = 0;
-    while (std::chrono::steady_clock::now() < deadline) {
-        auto batch = (*consumer)->Poll(1000, 200ms);
-        if (batch.ok() && !batch->empty()) {
-            quiet = 0;
-            for (auto& m : *batch) out.push_back(std::move(m));
-            continue;
-        }
-        // Once enough arrived, one more quiet second shows nothing more is coming.
-        if (out.size() >= at_least && ++quiet >= 5) break;
-    }
-    (void)(*consumer)->Close();
-    return out;
-}
-
 class WalkingSkeleton : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -82,18 +56,7 @@ protected:
         std::filesystem::create_directories(dir_ / "outbox");
         std::filesystem::create_directories(dir_ / "reports");
 
-        kafka::KafkaConfig admin_cfg;
-        admin_cfg.brokers = brokers_;
-        auto admin = kafka::Admin::Create(admin_cfg);
-        ASSERT_TRUE(admin.ok()) << admin.error().ToString();
-        std::vector<kafka::TopicSpec> specs;
-        for (const auto& t : contracts::topics::kAll) {
-            specs.push_back({prefix_ + std::string(t.name),
-                             t.partitions,
-                             1,
-                             {{"cleanup.policy", std::string(t.cleanup_policy)}}});
-        }
-        auto created = (*admin)->CreateTopics(specs, 60s);
+        auto created = bfu::testing::CreatePrefixedTopics(brokers_, prefix_);
         ASSERT_TRUE(created.ok()) << created.error().ToString();
     }
 
@@ -101,20 +64,7 @@ protected:
         for (auto& [name, p] : services_) {
             if (p) p->Terminate(10s);
         }
-        kafka::KafkaConfig admin_cfg;
-        admin_cfg.brokers = brokers_;
-        if (auto admin = kafka::Admin::Create(admin_cfg); admin.ok()) {
-            std::vector<std::string> names;
-            for (const auto& t : contracts::topics::kAll)
-                names.push_back(prefix_ + std::string(t.name));
-            names.push_back(prefix_ + "bfu.analysis.outcome");  // analysis's own changelog
-            (void)(*admin)->DeleteTopics(names, 30s);
-        }
-        if (auto redis = redis::Pool::Create(redis_url_); redis.ok()) {
-            if (auto keys = (*redis)->Scan(prefix_ + "*"); keys.ok() && !keys->empty()) {
-                (void)(*redis)->Del(*keys);
-            }
-        }
+        bfu::testing::RemovePrefixed(brokers_, redis_url_, prefix_);
         if (!HasFailure()) std::filesystem::remove_all(dir_);
     }
 
@@ -246,7 +196,8 @@ TEST_F(WalkingSkeleton, VoucherFlowsThroughEveryServiceToAlertsAndReport) {
 
     // Hop 1, ingest: every valid line once, the bad voucher rejected with its reason, the
     // duplicate not counted again; control totals reconcile to the öre.
-    auto lines = ReadTopic(brokers_, Topic(contracts::topics::kLedgerLines), expected_lines, 60s);
+    auto lines = bfu::testing::ReadTopic(brokers_, Topic(contracts::topics::kLedgerLines),
+                                         expected_lines, 60s);
     ASSERT_EQ(lines.size(), expected_lines);
     std::int64_t lines_debit = 0;
     for (const auto& msg : lines) {
@@ -255,7 +206,8 @@ TEST_F(WalkingSkeleton, VoucherFlowsThroughEveryServiceToAlertsAndReport) {
         EXPECT_EQ(msg.key, line->unit.value());
         lines_debit += line->amount_ore > 0 ? line->amount_ore : 0;
     }
-    auto rejected = ReadTopic(brokers_, Topic(contracts::topics::kLedgerRejected), 1, 30s);
+    auto rejected =
+        bfu::testing::ReadTopic(brokers_, Topic(contracts::topics::kLedgerRejected), 1, 30s);
     ASSERT_EQ(rejected.size(), 1u);
     auto rej = contracts::DecodeMessage<contracts::RejectedVoucher>(rejected[0].value);
     ASSERT_TRUE(rej.ok()) << rej.error().ToString();
@@ -298,7 +250,7 @@ TEST_F(WalkingSkeleton, VoucherFlowsThroughEveryServiceToAlertsAndReport) {
     // Hop 3, deviations: E211's budget deviation is open and unfavourable, beyond the
     // enhetschef's mandate, with its superior told. (Which events lead there depends on how
     // the vouchers were batched; the latest one is what counts.)
-    auto devs = ReadTopic(brokers_, Topic(contracts::topics::kDeviations), 1, 60s);
+    auto devs = bfu::testing::ReadTopic(brokers_, Topic(contracts::topics::kDeviations), 1, 60s);
     std::optional<contracts::DeviationEvent> latest;
     for (const auto& msg : devs) {
         auto d = contracts::DecodeMessage<contracts::DeviationEvent>(msg.value);
@@ -347,7 +299,7 @@ TEST_F(WalkingSkeleton, VoucherFlowsThroughEveryServiceToAlertsAndReport) {
     EXPECT_NE(eml.find("To: "), std::string::npos);
     EXPECT_NE(eml.find("Content-Type: text/plain; charset=utf-8"), std::string::npos);
     EXPECT_NE(eml.find("Hemtjänst Centrum"), std::string::npos) << eml;
-    auto alerts = ReadTopic(brokers_, Topic(contracts::topics::kAlerts), 2, 30s);
+    auto alerts = bfu::testing::ReadTopic(brokers_, Topic(contracts::topics::kAlerts), 2, 30s);
     std::set<std::string> told;
     for (const auto& msg : alerts) {
         auto a = contracts::DecodeMessage<contracts::Alert>(msg.value);
@@ -358,7 +310,8 @@ TEST_F(WalkingSkeleton, VoucherFlowsThroughEveryServiceToAlertsAndReport) {
     EXPECT_TRUE(told.count("Maja Öberg"));
 
     // Hop 5, forecasting: a full-year forecast for E211 above its annual budget.
-    auto forecasts = ReadTopic(brokers_, Topic(contracts::topics::kForecasts), 1, 60s);
+    auto forecasts =
+        bfu::testing::ReadTopic(brokers_, Topic(contracts::topics::kForecasts), 1, 60s);
     // Forecasts of one unit share a key, hence a partition, hence their order: the last stands.
     std::optional<contracts::Forecast> e211_forecast;
     for (const auto& msg : forecasts) {
@@ -381,7 +334,7 @@ TEST_F(WalkingSkeleton, VoucherFlowsThroughEveryServiceToAlertsAndReport) {
     const std::string html = Slurp(report);
     EXPECT_NE(html.find("Hemtjänst Centrum (E211)"), std::string::npos);
     EXPECT_NE(html.find("<li><b>E211</b> budget"), std::string::npos);
-    auto reports = ReadTopic(brokers_, Topic(contracts::topics::kReports), 1, 30s);
+    auto reports = bfu::testing::ReadTopic(brokers_, Topic(contracts::topics::kReports), 1, 30s);
     ASSERT_FALSE(reports.empty());
     auto pub = contracts::DecodeMessage<contracts::ReportPublished>(reports.back().value);
     ASSERT_TRUE(pub.ok()) << pub.error().ToString();

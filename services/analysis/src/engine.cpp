@@ -10,18 +10,6 @@ namespace bfu::analysis {
 
 namespace {
 
-domain::Severity FromWire(contracts::Severity s) {
-    switch (s) {
-        case contracts::Severity::kMajor:
-            return domain::Severity::kMajor;
-        case contracts::Severity::kCritical:
-            return domain::Severity::kCritical;
-        case contracts::Severity::kMinor:
-            break;
-    }
-    return domain::Severity::kMinor;
-}
-
 std::string TimeOfMs(std::int64_t ms) {
     if (ms <= 0) return {};
     return core::ToRfc3339(core::TimePoint(std::chrono::milliseconds(ms)));
@@ -134,7 +122,7 @@ bool AnalysisEngine::RestoreDeviation(const KnownDeviation& known) {
         s.reported_deviation = s.deviation;
         s.direction =
             s.deviation > 0 ? domain::Direction::kUnfavourable : domain::Direction::kFavourable;
-        s.severity = FromWire(e.severity);
+        s.severity = service::FromWire(e.severity);
         if (auto p = domain::Period::Parse(e.period); p.ok()) {
             s.as_of = *p;
             if (current == nullptr) s.opened_in = *p;

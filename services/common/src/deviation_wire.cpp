@@ -59,6 +59,18 @@ contracts::Severity ToWire(domain::Severity s) {
     return contracts::Severity::kMinor;
 }
 
+domain::Severity FromWire(contracts::Severity s) {
+    switch (s) {
+        case contracts::Severity::kMajor:
+            return domain::Severity::kMajor;
+        case contracts::Severity::kCritical:
+            return domain::Severity::kCritical;
+        case contracts::Severity::kMinor:
+            break;
+    }
+    return domain::Severity::kMinor;
+}
+
 contracts::DeviationEventKind ToWire(domain::TransitionType t) {
     switch (t) {
         case domain::TransitionType::kOpened:

@@ -27,18 +27,6 @@ domain::ForecastMethod ToDomain(ForecastMethod m) {
     return domain::ForecastMethod::kProfileTrend;
 }
 
-domain::Severity ToDomain(contracts::Severity s) {
-    switch (s) {
-        case contracts::Severity::kMajor:
-            return domain::Severity::kMajor;
-        case contracts::Severity::kCritical:
-            return domain::Severity::kCritical;
-        case contracts::Severity::kMinor:
-            break;
-    }
-    return domain::Severity::kMinor;
-}
-
 domain::MonthlyAmounts OutcomeOf(const contracts::Months& months) {
     domain::MonthlyAmounts out{};
     for (std::size_t m = 0; m < 12; ++m) out[m] = months[m].outcome_ore;
@@ -144,7 +132,7 @@ void Forecaster::RestoreDeviations(const std::vector<service::DeviationRecord>& 
         s.reported_deviation = s.deviation;
         s.direction =
             s.deviation > 0 ? domain::Direction::kUnfavourable : domain::Direction::kFavourable;
-        s.severity = ToDomain(e.severity);
+        s.severity = service::FromWire(e.severity);
         s.opened_in = *period;
         s.as_of = *period;
         s.sequence = static_cast<std::uint32_t>(std::max<std::int64_t>(r.last_seq, 0));

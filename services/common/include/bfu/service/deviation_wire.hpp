@@ -14,6 +14,8 @@ namespace bfu::service {
 [[nodiscard]] contracts::OrgLevel ToWire(domain::Level level);
 [[nodiscard]] contracts::DeviationKind ToWire(domain::DeviationKind kind);
 [[nodiscard]] contracts::Severity ToWire(domain::Severity severity);
+// Back from the wire, e.g. to restore a deviation monitor's state from the latest event.
+[[nodiscard]] domain::Severity FromWire(contracts::Severity severity);
 [[nodiscard]] contracts::DeviationEventKind ToWire(domain::TransitionType type);
 [[nodiscard]] contracts::Person ToWire(const domain::Manager& manager);
 

@@ -13,9 +13,6 @@
 
 namespace bfu::service {
 
-// CRC-32 (IEEE 802.3, as zlib and librdkafka compute it).
-[[nodiscard]] std::uint32_t Crc32(std::string_view data) noexcept;
-
 // The partition of `unit` among `partitions` (> 0).
 [[nodiscard]] std::int32_t UnitPartition(std::string_view unit, std::int32_t partitions) noexcept;
 

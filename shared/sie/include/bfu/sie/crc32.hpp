@@ -1,23 +1,11 @@
 #pragma once
-// CRC-32 as the SIE standard prescribes for #KSUMMA: the ISO 3309 / ITU-T V.42 polynomial
-// 0xEDB88320 (reflected), register preset to all ones, final complement - the same function
-// as zlib's crc32(). Incremental, so the parser feeds it field by field.
-#include <cstdint>
-#include <string_view>
+// The checksum of #KSUMMA: CRC-32 as the SIE standard prescribes (ISO 3309 polynomial, preset
+// all ones, final complement), which is the core's CRC-32.
+#include "bfu/core/crc32.hpp"
 
 namespace bfu::sie {
 
-class Crc32 {
-public:
-    void Update(std::string_view bytes);
-    void Update(char c);
-    [[nodiscard]] std::uint32_t Value() const { return ~state_; }
-    void Reset() { state_ = 0xFFFFFFFFu; }
-
-private:
-    std::uint32_t state_ = 0xFFFFFFFFu;
-};
-
-[[nodiscard]] std::uint32_t ComputeCrc32(std::string_view bytes);
+using core::ComputeCrc32;
+using core::Crc32;
 
 }  // namespace bfu::sie

@@ -1,8 +1,8 @@
-#include "bfu/sie/crc32.hpp"
+#include "bfu/core/crc32.hpp"
 
 #include <array>
 
-namespace bfu::sie {
+namespace bfu::core {
 namespace {
 
 constexpr std::array<std::uint32_t, 256> MakeTable() {
@@ -35,4 +35,4 @@ std::uint32_t ComputeCrc32(std::string_view bytes) {
     return crc.Value();
 }
 
-}  // namespace bfu::sie
+}  // namespace bfu::core

@@ -1,0 +1,89 @@
+#pragma once
+// What every end-to-end test does with the real stack under its own topic and key prefix:
+// create every bfu topic (schemas/topics.tsv, via contracts::topics::kAll) with the prefix,
+// read a topic from the beginning, and remove the prefix's topics (including analysis's own
+// changelog) and Redis keys afterwards. Header-only; uses GoogleTest's EXPECT for reader
+// set-up failures.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "bfu/contracts/topics.hpp"
+#include "bfu/kafka/admin.hpp"
+#include "bfu/kafka/consumer.hpp"
+#include "bfu/redis/redis.hpp"
+#include "support/stack_env.hpp"
+
+namespace bfu::testing {
+
+// analysis creates this one itself at start (docs/services/analysis.md).
+inline constexpr std::string_view kAnalysisChangelog = "bfu.analysis.outcome";
+
+// Creates every bfu topic under `prefix`; an error names what failed.
+inline core::Status CreatePrefixedTopics(const std::string& brokers, const std::string& prefix) {
+    kafka::KafkaConfig cfg;
+    cfg.brokers = brokers;
+    auto admin = kafka::Admin::Create(cfg);
+    if (!admin.ok()) return admin.error();
+    std::vector<kafka::TopicSpec> specs;
+    for (const auto& t : contracts::topics::kAll) {
+        specs.push_back({prefix + std::string(t.name),
+                         t.partitions,
+                         1,
+                         {{"cleanup.policy", std::string(t.cleanup_policy)}}});
+    }
+    return (*admin)->CreateTopics(specs, std::chrono::seconds(60));
+}
+
+// Removes the prefix's topics and Redis keys; best effort (it runs in TearDown).
+inline void RemovePrefixed(const std::string& brokers, const std::string& redis_url,
+                           const std::string& prefix) {
+    kafka::KafkaConfig cfg;
+    cfg.brokers = brokers;
+    if (auto admin = kafka::Admin::Create(cfg); admin.ok()) {
+        std::vector<std::string> names;
+        for (const auto& t : contracts::topics::kAll) names.push_back(prefix + std::string(t.name));
+        names.push_back(prefix + std::string(kAnalysisChangelog));
+        (void)(*admin)->DeleteTopics(names, std::chrono::seconds(30));
+    }
+    if (redis_url.empty()) return;
+    if (auto redis = redis::Pool::Create(redis_url); redis.ok()) {
+        if (auto keys = (*redis)->Scan(prefix + "*"); keys.ok() && !keys->empty()) {
+            (void)(*redis)->Del(*keys);
+        }
+    }
+}
+
+// Every committed record of `topic` from the beginning: reads until at least `at_least` have
+// arrived and then one quiet second more shows nothing else is coming, or until `timeout`.
+inline std::vector<kafka::Message> ReadTopic(const std::string& brokers, const std::string& topic,
+                                             std::size_t at_least,
+                                             std::chrono::milliseconds timeout) {
+    kafka::KafkaConfig cfg;
+    cfg.brokers = brokers;
+    cfg.group_id = UniquePrefix() + "reader";
+    cfg.properties["auto.offset.reset"] = "earliest";
+    cfg.properties["isolation.level"] = "read_committed";
+    auto consumer = kafka::Consumer::Create(cfg);
+    EXPECT_TRUE(consumer.ok()) << consumer.error().ToString();
+    std::vector<kafka::Message> out;
+    if (!consumer.ok()) return out;
+    EXPECT_TRUE((*consumer)->Subscribe({topic}).ok());
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int quiet = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        auto batch = (*consumer)->Poll(1000, std::chrono::milliseconds(200));
+        if (batch.ok() && !batch->empty()) {
+            quiet = 0;
+            for (auto& m : *batch) out.push_back(std::move(m));
+            continue;
+        }
+        if (out.size() >= at_least && ++quiet >= 5) break;
+    }
+    (void)(*consumer)->Close();
+    return out;
+}
+
+}  // namespace bfu::testing
