@@ -245,7 +245,9 @@ std::optional<contracts::Forecast> Forecaster::Compute(const contracts::UnitAggr
     std::int64_t total = 0;
     const auto hist = history_.find(a.unit.value());
     for (const auto& group : series) {
+        // Every series is one of the aggregate's own groups (or its totals), so this is found.
         const contracts::Months* months = MonthsOf(a, group);
+        if (months == nullptr) continue;
         const auto outcome = OutcomeOf(*months);
         std::vector<domain::MonthlyAmounts> earlier;
         if (hist != history_.end()) {

@@ -64,6 +64,15 @@ core::Result<Envelope> Envelope::FromJson(const nlohmann::json& j,
 
 std::string Encode(const Envelope& envelope) { return detail::Dump(envelope.ToJson()); }
 
+std::string Encode(Envelope&& envelope) {
+    Json data = std::move(envelope.data);
+    envelope.data = Json::object();
+    // ToJson with an empty data, then the data put in its place: the same text as the copy.
+    Json j = envelope.ToJson();
+    j["data"] = std::move(data);
+    return detail::Dump(j);
+}
+
 core::Result<Envelope> Decode(std::string_view value) {
     // parse(..., allow_exceptions = false) yields a discarded value instead of throwing.
     const Json j = Json::parse(value.begin(), value.end(), nullptr, false);

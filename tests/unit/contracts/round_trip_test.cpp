@@ -71,6 +71,26 @@ TEST(ContractsRoundTrip, EnvelopeExamples) {
     }
 }
 
+TEST(ContractsRoundTrip, EncodingAMovedEnvelopeGivesTheSameText) {
+    int seen = 0;
+    for (const auto& file : ExampleFiles("envelope", "valid-")) {
+        SCOPED_TRACE(file.filename().string());
+        auto decoded = Decode(test::ReadText(file));
+        ASSERT_TRUE(decoded.ok()) << decoded.error().ToString();
+        for (const bool with_subject : {true, false}) {
+            Envelope e = decoded.value();
+            if (!with_subject) e.subject.clear();
+            ASSERT_FALSE(e.data.empty());
+            const std::string copied = Encode(e);
+            const std::string moved = Encode(Envelope(e));
+            EXPECT_EQ(moved, copied);
+            EXPECT_EQ(copied.find("\"subject\"") != std::string::npos, !e.subject.empty());
+            ++seen;
+        }
+    }
+    EXPECT_GT(seen, 0);
+}
+
 TEST(ContractsRoundTrip, VoucherAmountsBecomeExactOreAndCanonicalText) {
     auto v = Voucher::FromJson(ReadJson(SchemasDir() / "examples/voucher/valid-three-lines.json"));
     ASSERT_TRUE(v.ok()) << v.error().ToString();

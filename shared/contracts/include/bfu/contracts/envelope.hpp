@@ -48,6 +48,9 @@ struct Envelope {
 
 // Compact JSON text of the envelope. Never throws: invalid UTF-8 in a string is replaced.
 [[nodiscard]] std::string Encode(const Envelope& envelope);
+// The same text; moves `data` into the JSON document instead of copying it node by node (about
+// a tenth of an envelope's encoding time on the per-message path; EncodeMessage goes this way).
+[[nodiscard]] std::string Encode(Envelope&& envelope);
 // Parses and checks a Kafka message value. Not JSON at all is an error with field "".
 [[nodiscard]] core::Result<Envelope> Decode(std::string_view value);
 
