@@ -86,8 +86,17 @@ void ControlTotals::AddRejected(const contracts::RejectedVoucher& r) {
     if (!Counts(r.source)) return;
     const std::string way(contracts::ToString(WayOf(r.origin)));
     const std::string source = r.source ? r.source->value() : std::string{};
-    ++rejected_seen_[r.Key()];
     rejected_records_.push_back({r.Key(), {way, source}});
+    if (r.origin.kind == contracts::OriginKind::kFile) {
+        // A voucher the SIE importer could not read (bfu import sie, the inbox) is rejected
+        // before it reaches ingest, so it has no decision: it is counted in and rejected here.
+        // Its amounts were not readable, so it adds no öre.
+        auto& g = groups_[{way, source}];
+        ++g.in.vouchers;
+        ++g.rejected.vouchers;
+        return;
+    }
+    ++rejected_seen_[r.Key()];
 }
 
 void ControlTotals::AddUndecodable(std::string what) { undecodable_.push_back(std::move(what)); }

@@ -94,6 +94,27 @@ TEST(ControlTotals, InIsAcceptedPlusRejectedPlusDuplicatePerWayAndSource) {
     EXPECT_NE(t.ToText().find("stämmer"), std::string::npos);
 }
 
+TEST(ControlTotals, AVoucherTheSieImporterCouldNotReadCountsInAndRejectedWithoutADecision) {
+    auto t = Balanced();
+    contracts::RejectedVoucher r;
+    r.source = core::SourceId("sie-5561234567");
+    r.voucher_id = core::VoucherId("20260101-A-7");
+    r.origin = contracts::Origin::File("inbox/bokf.se", 412);
+    r.reasons = {{"parse_error", "#TRANS", 413, "amount is not a number"}};
+    t.AddRejected(r);
+    EXPECT_TRUE(t.Differences().empty()) << t.Differences().front();
+    const auto groups = t.Groups();
+    const auto& sie = groups.at({"sie-file", "sie-5561234567"});
+    EXPECT_EQ(sie.in.vouchers, 1);
+    EXPECT_EQ(sie.rejected.vouchers, 1);
+    EXPECT_EQ(sie.accepted.vouchers, 0);
+    EXPECT_EQ(sie.on_rejected.vouchers, 1);
+    // The same record with a Kafka origin is ingest's and needs its decision.
+    r.origin = contracts::Origin::Kafka("v", 0, 9);
+    t.AddRejected(r);
+    EXPECT_TRUE(Mentions(t.Differences(), "20260101-A-7"));
+}
+
 TEST(ControlTotals, AMissingLineIsADifference) {
     ControlTotals t;
     t.AddDecision(Decision(IngestWay::kKafka, "visma", "A", IngestResult::kAccepted, 2, 10'000, 1));

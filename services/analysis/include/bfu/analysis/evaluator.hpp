@@ -1,9 +1,11 @@
 #pragma once
 // Evaluator: stage 2 of analysis as a runtime component. Its thread reads the WHOLE changelog
 // bfu.analysis.outcome (every partition, read_committed, from the start and then continuously)
-// and bfu.forecasts into the AnalysisEngine, takes master data from the MasterFeed and the
+// and bfu.forecasts into the AnalysisEngine, and bfu.master.goals, bfu.ops.goal-outcomes and
+// bfu.ops.hr (every partition, from the start) into the IndicatorTracker, takes master data from the MasterFeed and the
 // deviations' latest states from the DeviationTable, and after every batch writes what changed
-// for the units this instance owns: deviation events to bfu.deviations and aggregates to
+// for the units this instance owns: deviation events (budget, investment, goal, hr) to
+// bfu.deviations and aggregates to
 // bfu.unit.aggregates (idempotent producer; a failure stops the service, whose restart
 // rebuilds everything), and statuses to Redis (absolutely).
 //
@@ -32,6 +34,7 @@
 #include <vector>
 
 #include "bfu/analysis/engine.hpp"
+#include "bfu/analysis/indicators.hpp"
 #include "bfu/kafka/config.hpp"
 #include "bfu/kafka/producer.hpp"
 #include "bfu/redis/redis.hpp"
@@ -55,6 +58,9 @@ struct EvaluatorTopics {
     std::string forecasts;   // bfu.forecasts
     std::string deviations;  // bfu.deviations
     std::string aggregates;  // bfu.unit.aggregates
+    std::string goals;          // bfu.master.goals
+    std::string goal_outcomes;  // bfu.ops.goal-outcomes
+    std::string hr;             // bfu.ops.hr
 };
 
 class Evaluator final : public runtime::Component {
@@ -81,6 +87,9 @@ private:
     void Round(bool full);
     void SyncOwnership();
     void RestoreGained();
+    void RestoreKnown(const service::DeviationRecord& r);
+    // Feeds a goal, goal outcome or HR record to the tracker; false when it does not decode.
+    bool ReadIndicator(const std::string& topic, const std::string& key, const std::string& value);
     [[nodiscard]] bool RedisComplete();
 
     kafka::KafkaConfig kafka_;
@@ -93,6 +102,8 @@ private:
     std::chrono::milliseconds check_interval_;
     runtime::Context& ctx_;
     AnalysisEngine engine_;
+    IndicatorTracker indicators_;
+    std::shared_ptr<const service::MasterData> master_data_;
     std::unique_ptr<kafka::Producer> producer_;
     std::uint64_t seen_generation_ = ~0ULL;
     bool redis_stale_ = false;
