@@ -18,8 +18,10 @@ namespace {
 constexpr std::string_view kSource = "bfu/analysis";
 constexpr auto kFlushTimeout = std::chrono::seconds(30);
 
+// The kinds analysis writes: forecast deviations are forecasting's.
 bool IsAnalysisKind(contracts::DeviationKind k) {
-    return k == contracts::DeviationKind::kBudget || k == contracts::DeviationKind::kInvestment;
+    return k == contracts::DeviationKind::kBudget || k == contracts::DeviationKind::kInvestment ||
+           k == contracts::DeviationKind::kGoal || k == contracts::DeviationKind::kHr;
 }
 
 }  // namespace
@@ -74,7 +76,8 @@ void Evaluator::Run(std::stop_token stop) {
         auto admin = kafka::Admin::Create(kafka_);
         if (!admin.ok()) return fail(admin.error().ToString());
         std::vector<kafka::TopicPartitionOffset> parts;
-        for (const auto& topic : {topics_.changelog, topics_.forecasts}) {
+        for (const auto& topic : {topics_.changelog, topics_.forecasts, topics_.goals,
+                                  topics_.goal_outcomes, topics_.hr}) {
             auto n = (*admin)->PartitionCount(topic, kafka_.startup_timeout);
             if (!n.ok()) return fail("topic " + topic + ": " + n.error().ToString());
             for (std::int32_t p = 0; p < *n; ++p) {
@@ -108,6 +111,8 @@ void Evaluator::Run(std::stop_token stop) {
                                                            {"offset", m.offset},
                                                            {"error", s.error().ToString()}});
                 }
+            } else if (m.topic != topics_.forecasts) {
+                if (!ReadIndicator(m.topic, m.key, m.value)) bad.Inc();
             } else if (!m.value.empty()) {
                 auto f = contracts::DecodeMessage<contracts::Forecast>(m.value);
                 if (!f.ok()) {
@@ -157,6 +162,7 @@ void Evaluator::SyncOwnership() {
     // Called with ownership_->mu held.
     if (ownership_->generation == seen_generation_) return;
     seen_generation_ = ownership_->generation;
+    indicators_.MarkDirty();
     const auto parts = ownership_->partitions;
     const auto n = ownership_->partition_count;
     engine_.SetOwnership([parts, n](std::string_view unit) {
@@ -167,11 +173,7 @@ void Evaluator::SyncOwnership() {
 void Evaluator::RestoreGained() {
     const auto gained = engine_.TakeGained();
     for (const auto& unit : gained) {
-        for (const auto& r : table_.ForUnit(unit)) {
-            if (r.has_status && IsAnalysisKind(r.latest.kind)) {
-                (void)engine_.RestoreDeviation({r.latest, r.last_seq, r.open});
-            }
-        }
+        for (const auto& r : table_.ForUnit(unit)) RestoreKnown(r);
     }
     if (!gained.empty()) {
         ctx_.logger().Info("units taken over",
@@ -179,11 +181,49 @@ void Evaluator::RestoreGained() {
     }
 }
 
+void Evaluator::RestoreKnown(const service::DeviationRecord& r) {
+    if (!r.has_status || !IsAnalysisKind(r.latest.kind)) return;
+    if (r.latest.kind == contracts::DeviationKind::kGoal ||
+        r.latest.kind == contracts::DeviationKind::kHr) {
+        if (master_data_ && engine_.Owned(r.latest.unit.value())) {
+            (void)indicators_.Restore(r.latest, r.last_seq, r.open, master_data_->year);
+        }
+        return;
+    }
+    (void)engine_.RestoreDeviation({r.latest, r.last_seq, r.open});
+}
+
+bool Evaluator::ReadIndicator(const std::string& topic, const std::string& key,
+                              const std::string& value) {
+    if (topic == topics_.goals) {
+        if (value.empty()) {  // a tombstone: the goal is withdrawn
+            indicators_.RemoveGoal(key);
+            return true;
+        }
+        auto g = contracts::DecodeMessage<contracts::Goal>(value);
+        if (!g.ok()) return false;
+        indicators_.SetGoal(*g);
+        return true;
+    }
+    if (value.empty()) return true;
+    if (topic == topics_.goal_outcomes) {
+        auto o = contracts::DecodeMessage<contracts::GoalOutcome>(value);
+        if (!o.ok()) return false;
+        indicators_.AddGoalOutcome(*o);
+        return true;
+    }
+    auto h = contracts::DecodeMessage<contracts::HrFigure>(value);
+    if (!h.ok()) return false;
+    indicators_.AddHr(*h);
+    return true;
+}
+
 void Evaluator::Round(bool full) {
     auto& log = ctx_.logger();
     core::WallClock clock;
     if (auto md = master_->Take()) {
         engine_.SetMaster(md);
+        master_data_ = md;
         log.Info("master data applied", {{"units", md->org.size()}});
     }
     if (!engine_.HasMaster()) {
@@ -201,13 +241,20 @@ void Evaluator::Round(bool full) {
     for (const auto& id : pending) {
         // Someone else moved a deviation of ours on (an acknowledgement, a measure, the
         // previous owner): continue its numbering.
-        auto r = table_.Find(id);
-        if (r && r->has_status && IsAnalysisKind(r->latest.kind)) {
-            (void)engine_.RestoreDeviation({r->latest, r->last_seq, r->open});
-        }
+        if (auto r = table_.Find(id)) RestoreKnown(*r);
     }
     if (full || redis_stale_) engine_.MarkAllDirty();
     auto out = engine_.Flush(clock.Now());
+    {
+        auto events = indicators_.Evaluate(
+            master_data_->org, master_data_->year,
+            [this](std::string_view unit) { return engine_.Owned(unit); }, clock.Now());
+        out.deviations.insert(out.deviations.end(), events.begin(), events.end());
+        ctx_.metrics()
+            .GetGauge("bfu_analysis_indicator_unknown_goals",
+                      "Goal ids with outcomes but no goal of the year", {})
+            .Set(static_cast<double>(indicators_.stats().unknown_goals));
+    }
     if (out.deviations.empty() && out.aggregates.empty() && out.statuses.empty()) return;
     for (const auto& d : out.deviations) {
         const std::string id = d.deviation_id.value() + ":" + std::to_string(d.seq);

@@ -30,9 +30,15 @@ const std::pair<const std::string, double>* Latest(const std::map<std::string, d
 
 IndicatorTracker::IndicatorTracker(domain::DeviationRules rules) : rules_(std::move(rules)) {}
 
-void IndicatorTracker::SetGoal(const contracts::Goal& goal) { goals_[goal.id] = goal; }
+void IndicatorTracker::SetGoal(const contracts::Goal& goal) {
+    goals_[goal.id] = goal;
+    dirty_ = true;
+}
 
-void IndicatorTracker::RemoveGoal(std::string_view goal_id) { goals_.erase(std::string(goal_id)); }
+void IndicatorTracker::RemoveGoal(std::string_view goal_id) {
+    goals_.erase(std::string(goal_id));
+    dirty_ = true;
+}
 
 void IndicatorTracker::AddGoalOutcome(const contracts::GoalOutcome& outcome) {
     auto p = domain::Period::Parse(outcome.period);
@@ -43,6 +49,7 @@ void IndicatorTracker::AddGoalOutcome(const contracts::GoalOutcome& outcome) {
     auto& series = goal_values_[outcome.goal_id];
     series.unit = outcome.unit;
     series.by_period[std::to_string(p->Code())] = outcome.value;
+    dirty_ = true;
 }
 
 void IndicatorTracker::AddHr(const contracts::HrFigure& figure) {
@@ -54,6 +61,7 @@ void IndicatorTracker::AddHr(const contracts::HrFigure& figure) {
     auto& series = sick_leave_[figure.unit.value()];
     series.unit = figure.unit;
     series.by_period[std::to_string(p->Code())] = figure.sick_leave_pct;
+    dirty_ = true;
 }
 
 bool IndicatorTracker::Restore(const contracts::DeviationEvent& latest, std::int64_t last_seq,
@@ -109,6 +117,7 @@ bool IndicatorTracker::Restore(const contracts::DeviationEvent& latest, std::int
         }
     }
     states_[id.value()] = s;
+    dirty_ = true;
     return true;
 }
 
@@ -116,6 +125,8 @@ std::vector<contracts::DeviationEvent> IndicatorTracker::Evaluate(
     const domain::Organisation& org, domain::FiscalYear fy,
     const std::function<bool(std::string_view)>& owned, core::TimePoint now) {
     std::vector<contracts::DeviationEvent> out;
+    if (!dirty_) return out;
+    dirty_ = false;
     IndicatorStats counts;
     counts.bad_period = stats_.bad_period;
     auto check = [&](const core::UnitId& unit, domain::DeviationKind kind, std::string subject,

@@ -135,6 +135,9 @@ void Wire(runtime::Context& ctx) {
     topics.forecasts = service::Topic(cfg, contracts::topics::kForecasts);
     topics.deviations = service::Topic(cfg, contracts::topics::kDeviations);
     topics.aggregates = service::Topic(cfg, contracts::topics::kUnitAggregates);
+    topics.goals = service::Topic(cfg, contracts::topics::kMasterGoals);
+    topics.goal_outcomes = service::Topic(cfg, contracts::topics::kOpsGoalOutcomes);
+    topics.hr = service::Topic(cfg, contracts::topics::kOpsHr);
     auto ownership = std::make_shared<Ownership>();
     ownership->partition_count =
         EnsureChangelog(kafka, topics.lines, topics.changelog,

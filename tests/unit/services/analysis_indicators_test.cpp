@@ -137,6 +137,8 @@ TEST_F(IndicatorTrackerTest, OnlyOwnedUnitsAreEvaluated) {
     tracker_.AddHr(Hr("ENH2", "202603", 12));
     EXPECT_TRUE(Eval().empty());
     owned_ = [](std::string_view) { return true; };
+    EXPECT_TRUE(Eval().empty());  // nothing new, and ownership changes must be told
+    tracker_.MarkDirty();
     EXPECT_EQ(Eval().size(), 1U);
 }
 

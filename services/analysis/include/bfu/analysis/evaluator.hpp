@@ -2,12 +2,11 @@
 // Evaluator: stage 2 of analysis as a runtime component. Its thread reads the WHOLE changelog
 // bfu.analysis.outcome (every partition, read_committed, from the start and then continuously)
 // and bfu.forecasts into the AnalysisEngine, and bfu.master.goals, bfu.ops.goal-outcomes and
-// bfu.ops.hr (every partition, from the start) into the IndicatorTracker, takes master data from the MasterFeed and the
-// deviations' latest states from the DeviationTable, and after every batch writes what changed
-// for the units this instance owns: deviation events (budget, investment, goal, hr) to
-// bfu.deviations and aggregates to
-// bfu.unit.aggregates (idempotent producer; a failure stops the service, whose restart
-// rebuilds everything), and statuses to Redis (absolutely).
+// bfu.ops.hr (every partition, from the start) into the IndicatorTracker, takes master data from
+// the MasterFeed and the deviations' latest states from the DeviationTable, and after every batch
+// writes what changed for the units this instance owns: deviation events (budget, investment, goal,
+// hr) to bfu.deviations and aggregates to bfu.unit.aggregates (idempotent producer; a failure stops
+// the service, whose restart rebuilds everything), and statuses to Redis (absolutely).
 //
 // Ownership: a unit is owned by the group member that holds partition UnitPartition(unit) of
 // bfu.ledger.lines (Ownership, kept by the posting stage's rebalance hooks). The evaluator
@@ -53,11 +52,11 @@ struct Ownership {
 };
 
 struct EvaluatorTopics {
-    std::string changelog;   // bfu.analysis.outcome
-    std::string lines;       // bfu.ledger.lines (named in triggers)
-    std::string forecasts;   // bfu.forecasts
-    std::string deviations;  // bfu.deviations
-    std::string aggregates;  // bfu.unit.aggregates
+    std::string changelog;      // bfu.analysis.outcome
+    std::string lines;          // bfu.ledger.lines (named in triggers)
+    std::string forecasts;      // bfu.forecasts
+    std::string deviations;     // bfu.deviations
+    std::string aggregates;     // bfu.unit.aggregates
     std::string goals;          // bfu.master.goals
     std::string goal_outcomes;  // bfu.ops.goal-outcomes
     std::string hr;             // bfu.ops.hr

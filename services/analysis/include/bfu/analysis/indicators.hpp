@@ -74,9 +74,13 @@ public:
 
     // Evaluates every indicator of an owned unit for fiscal year fy and returns the events
     // (opened/changed/closed) in wire form. Indicators of units not owned are left alone.
+    // Does nothing unless an input, a restore or MarkDirty came since the last call.
     [[nodiscard]] std::vector<contracts::DeviationEvent> Evaluate(
         const domain::Organisation& org, domain::FiscalYear fy,
         const std::function<bool(std::string_view)>& owned, core::TimePoint now);
+
+    // The next Evaluate looks at everything again: call it when ownership changed.
+    void MarkDirty() noexcept { dirty_ = true; }
 
     [[nodiscard]] const IndicatorStats& stats() const noexcept { return stats_; }
     [[nodiscard]] std::size_t goal_count() const noexcept { return goals_.size(); }
@@ -93,6 +97,7 @@ private:
     std::map<std::string, Series> sick_leave_;   // unit -> its HR figures
     std::unordered_map<std::string, domain::DeviationState> states_;
     IndicatorStats stats_;
+    bool dirty_ = true;
 };
 
 }  // namespace bfu::analysis
