@@ -28,7 +28,7 @@ const std::pair<const std::string, double>* Latest(const std::map<std::string, d
 
 }  // namespace
 
-IndicatorTracker::IndicatorTracker(domain::DeviationRules rules) : rules_(std::move(rules)) {}
+IndicatorTracker::IndicatorTracker(domain::DeviationRules rules) : rules_(rules) {}
 
 void IndicatorTracker::SetGoal(const contracts::Goal& goal) {
     goals_[goal.id] = goal;
