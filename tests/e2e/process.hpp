@@ -117,11 +117,16 @@ inline int FreePort() {
 }
 
 struct HttpResult {
-    int status = 0;
+    int status = 0;    // 0 when nothing answered
+    std::string head;  // status line and headers
     std::string body;
 };
 
-inline HttpResult HttpGet(int port, const std::string& path) {
+// One HTTP/1.1 request on loopback, reading the answer until the server closes. A body is sent
+// with Content-Length; the server may answer early (e.g. 413) and stop reading.
+inline HttpResult HttpRequest(int port, const std::string& method, const std::string& path,
+                              const std::string& body = {},
+                              const std::vector<std::string>& headers = {}) {
     HttpResult r;
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
@@ -132,18 +137,32 @@ inline HttpResult HttpGet(int port, const std::string& path) {
         ::close(fd);
         return r;
     }
-    const std::string req =
-        "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    (void)::send(fd, req.data(), req.size(), 0);
+    std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    if (method != "GET") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    for (const auto& h : headers) req += h + "\r\n";
+    req += "\r\n" + body;
+    std::size_t off = 0;
+    while (off < req.size()) {
+        const auto n = ::send(fd, req.data() + off, req.size() - off, MSG_NOSIGNAL);
+        if (n <= 0) break;
+        off += static_cast<std::size_t>(n);
+    }
     std::string resp;
     char buf[4096];
     ssize_t n;
     while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) resp.append(buf, static_cast<std::size_t>(n));
     ::close(fd);
     if (resp.size() > 12) r.status = std::atoi(resp.substr(9, 3).c_str());
-    const auto body = resp.find("\r\n\r\n");
-    if (body != std::string::npos) r.body = resp.substr(body + 4);
+    const auto split = resp.find("\r\n\r\n");
+    if (split != std::string::npos) {
+        r.head = resp.substr(0, split);
+        r.body = resp.substr(split + 4);
+    }
     return r;
+}
+
+inline HttpResult HttpGet(int port, const std::string& path) {
+    return HttpRequest(port, "GET", path, {}, {"Connection: close"});
 }
 
 // Polls `pred` until true or `timeout`; true if it became true.

@@ -14,7 +14,7 @@ namespace {
 using contracts::ForecastMethod;
 using contracts::ForecastReason;
 
-domain::ForecastMethod ToDomain(ForecastMethod m) {
+domain::ForecastMethod DomainMethod(ForecastMethod m) {
     switch (m) {
         case ForecastMethod::kManager:
             return domain::ForecastMethod::kManager;
@@ -421,7 +421,7 @@ core::Result<AccuracyReport> Forecaster::Accuracy(domain::Date business_date) co
             domain::RoundForecast rf;
             rf.round = r;
             rf.amount = core::Money::FromOre(w->second.total_ore);
-            rf.method = ToDomain(w->second.method);
+            rf.method = DomainMethod(w->second.method);
             rounds.push_back(rf);
         }
         if (rounds.empty()) continue;

@@ -57,39 +57,13 @@ struct PostResult {
     json body;
 };
 
-// One HTTP/1.1 POST on loopback with Content-Length, reading the answer to the end.
+// One POST /v1/vouchers on loopback; the answer's body as JSON.
 PostResult Post(int port, const std::string& body, const std::vector<std::string>& headers) {
+    auto h = bfu::testing::HttpRequest(port, "POST", "/v1/vouchers", body, headers);
     PostResult r;
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return r;
-    }
-    std::string req = "POST /v1/vouchers HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " +
-                      std::to_string(body.size()) + "\r\n";
-    for (const auto& h : headers) req += h + "\r\n";
-    req += "\r\n" + body;
-    std::size_t off = 0;
-    while (off < req.size()) {
-        const auto n = ::send(fd, req.data() + off, req.size() - off, MSG_NOSIGNAL);
-        if (n <= 0) break;  // the server may answer (413) and stop reading early
-        off += static_cast<std::size_t>(n);
-    }
-    std::string resp;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) resp.append(buf, static_cast<std::size_t>(n));
-    ::close(fd);
-    if (resp.size() > 12) r.status = std::atoi(resp.substr(9, 3).c_str());
-    const auto split = resp.find("\r\n\r\n");
-    if (split != std::string::npos) {
-        r.head = resp.substr(0, split);
-        r.body = json::parse(resp.substr(split + 4), nullptr, false);
-    }
+    r.status = h.status;
+    r.head = std::move(h.head);
+    if (!r.head.empty()) r.body = json::parse(h.body, nullptr, false);
     return r;
 }
 
