@@ -1,6 +1,7 @@
 #include "bfu/ingest/decision.hpp"
 
 #include "bfu/contracts/envelope.hpp"
+#include "bfu/contracts/hot_encode.hpp"
 
 namespace bfu::ingest {
 
@@ -70,10 +71,11 @@ std::vector<kafka::OutMessage> VoucherOutputs(const CheckResult& check,
             for (const auto& line : check.lines) {
                 const std::string id =
                     EventId("", check.voucher_key + ":" + std::to_string(line.line_no));
-                out.push_back({topics.lines,
-                               line.Key(),
-                               contracts::EncodeMessage(line, {id, source, now, line.unit.value()}),
-                               {}});
+                out.push_back(
+                    {topics.lines,
+                     line.Key(),
+                     contracts::EncodeLedgerLine(line, {id, source, now, line.unit.value()}),
+                     {}});
             }
             break;
         case CheckResult::Kind::kRejected: {
@@ -93,7 +95,7 @@ std::vector<kafka::OutMessage> VoucherOutputs(const CheckResult& check,
     const std::string key = decision.Key();
     out.push_back({topics.decisions,
                    key,
-                   contracts::EncodeMessage(
+                   contracts::EncodeIngestDecision(
                        decision, {EventId("decision:", contracts::OriginKey(decision.origin)),
                                   source, now, key}),
                    {}});

@@ -21,7 +21,11 @@ std::string RandomSuffix() {
 
 }  // namespace
 
-bool ApplyDecision(VoucherChecker& checker, std::string_view value) {
+bool ApplyDecision(VoucherChecker& checker, std::string_view key, std::string_view value) {
+    // Most records followed are this instance's own acceptances, already in the register: the
+    // first acceptance stands, so such a record cannot change it and is not parsed (parsing
+    // them all took a fifth of ingest's CPU under load).
+    if (!key.empty() && checker.Knows(key)) return true;
     auto d = contracts::DecodeMessage<contracts::IngestDecision>(value);
     if (!d.ok()) return false;
     if (d->result == contracts::IngestResult::kAccepted && d->source && d->voucher_id) {
@@ -101,7 +105,7 @@ void DecisionLog::Run(std::stop_token stop) {
     std::uint64_t records = 0;
     auto apply = [&](const kafka::Message& m) {
         ++records;
-        if (!ApplyDecision(*checker_, m.value)) {
+        if (!ApplyDecision(*checker_, m.key, m.value)) {
             ctx_.logger().Warn("decision left out",
                                {{"partition", static_cast<double>(m.partition)},
                                 {"offset", static_cast<double>(m.offset)}});

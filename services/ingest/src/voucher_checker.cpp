@@ -57,6 +57,12 @@ void VoucherChecker::Forget(const std::string& voucher_key, const contracts::Ori
     if (it != seen_.end() && OriginId(it->second) == OriginId(origin)) seen_.erase(it);
 }
 
+bool VoucherChecker::Knows(std::string_view voucher_key) const {
+    const std::string key(voucher_key);
+    std::lock_guard lock(seen_mu_);
+    return seen_.contains(key);
+}
+
 std::size_t VoucherChecker::Remembered() const {
     std::lock_guard lock(seen_mu_);
     return seen_.size();

@@ -151,10 +151,14 @@ TEST_F(IngestDecide, RememberedAcceptanceFromTheDecisionLogMakesADuplicateAfterA
                         test::TestNow());
     ASSERT_EQ(first.check.kind, CheckResult::Kind::kAccepted);
     // Today's instance reads the decision log back, then the ERP sends A-5 again.
-    EXPECT_TRUE(ApplyDecision(checker_, first.outputs.back().value));
+    EXPECT_TRUE(ApplyDecision(checker_, first.outputs.back().key, first.outputs.back().value));
     EXPECT_EQ(checker_.Remembered(), 1u);
     auto d = DecideVoucher(Voucher("A-5"), KafkaAt(900));
     EXPECT_EQ(d.check.kind, CheckResult::Kind::kDuplicate);
+    EXPECT_EQ(d.decision.first_origin, KafkaAt(3));
+    // A later record of the same voucher cannot change the register: it is not even read.
+    EXPECT_TRUE(ApplyDecision(checker_, first.outputs.back().key, "not JSON at all"));
+    EXPECT_EQ(checker_.Remembered(), 1u);
     EXPECT_EQ(d.decision.first_origin, KafkaAt(3));
     // The record of the first acceptance itself, read again, is decided the same way.
     EXPECT_EQ(DecideVoucher(Voucher("A-5"), KafkaAt(3)).check.kind, CheckResult::Kind::kAccepted);
@@ -165,9 +169,9 @@ TEST_F(IngestDecide, RejectionsAndDuplicatesInTheLogAreNotRemembered) {
     ASSERT_EQ(rejected.check.kind, CheckResult::Kind::kRejected);
     VoucherChecker fresh(CheckRules{{2026}, {}});
     fresh.SetMaster(test::StandardMaster());
-    EXPECT_TRUE(ApplyDecision(fresh, rejected.outputs.back().value));
+    EXPECT_TRUE(ApplyDecision(fresh, rejected.outputs.back().key, rejected.outputs.back().value));
     EXPECT_EQ(fresh.Remembered(), 0u);
-    EXPECT_FALSE(ApplyDecision(fresh, "{\"not\": \"a decision\"}"));
+    EXPECT_FALSE(ApplyDecision(fresh, "erp:A-6", "{\"not\": \"a decision\"}"));
     // The corrected voucher is accepted.
     auto mended = Decide(fresh, Voucher("A-6").dump(), IngestWay::kKafka, KafkaAt(2), kTopics,
                          test::TestNow());

@@ -31,9 +31,10 @@
 
 namespace bfu::ingest {
 
-// Applies one record of bfu.ingest.decisions to the register: an accepted decision is
-// remembered. False when the value is not a decision (it is then left out).
-bool ApplyDecision(VoucherChecker& checker, std::string_view value);
+// Applies one record (Kafka key and value) of bfu.ingest.decisions to the register: an accepted
+// decision is remembered. A record whose key (the voucher key) is already in the register is
+// not read: it cannot change it. False when the value is not a decision (it is then left out).
+bool ApplyDecision(VoucherChecker& checker, std::string_view key, std::string_view value);
 
 class DecisionLog final : public runtime::Component {
 public:

@@ -71,6 +71,8 @@ public:
     // transaction failed), so the voucher sent again is accepted. Only the entry of `origin`
     // is removed.
     void Forget(const std::string& voucher_key, const contracts::Origin& origin);
+    // Whether the register holds an acceptance of this voucher key.
+    [[nodiscard]] bool Knows(std::string_view voucher_key) const;
     // Vouchers in the register.
     [[nodiscard]] std::size_t Remembered() const;
 
