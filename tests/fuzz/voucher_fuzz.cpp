@@ -2,7 +2,8 @@
 // untrusted bytes (Kafka, HTTP, the SIE conversion's own check): any bytes must decode without
 // a crash, a hang or unbounded memory, as a bare voucher and inside a CloudEvents envelope, and
 // what decodes must survive its own round trip (ToJson -> FromJson gives the same voucher and
-// the same key).
+// the same key). Each of its lines, as the ledger line ingest would write, must encode to the
+// same bytes through the hot path (hot_encode.hpp) as through the generic EncodeMessage.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -12,9 +13,37 @@
 #include <vector>
 
 #include "bfu/contracts/envelope.hpp"
+#include "bfu/contracts/hot_encode.hpp"
 #include "bfu/contracts/ledger.hpp"
 
 namespace {
+
+void CheckHotEncoding(const bfu::contracts::Voucher& v) {
+    std::int64_t no = 0;
+    for (const auto& vl : v.lines) {
+        bfu::contracts::LedgerLine l;
+        l.voucher = {v.source, v.voucher_id, v.series, v.date};
+        l.line_no = ++no;
+        l.line_count = static_cast<std::int64_t>(v.lines.size());
+        l.unit = vl.unit;
+        l.account = vl.account;
+        l.account_group = v.text.value_or("");
+        l.period = v.date;
+        l.amount_ore = vl.amount_ore;
+        l.project = vl.project;
+        l.trans_date = vl.trans_date;
+        l.text = vl.text;
+        l.quantity = vl.quantity;
+        l.accrual = vl.accrual;
+        l.accrual_period = vl.accrual_period;
+        l.dims = vl.dims;
+        const bfu::contracts::EventMeta meta{
+            v.voucher_id.value(), v.source.value(), {}, vl.unit.value()};
+        if (bfu::contracts::EncodeLedgerLine(l, meta) != bfu::contracts::EncodeMessage(l, meta)) {
+            std::abort();
+        }
+    }
+}
 
 void CheckRoundTrip(const bfu::contracts::Voucher& v) {
     const nlohmann::json j = v.ToJson();
@@ -24,6 +53,7 @@ void CheckRoundTrip(const bfu::contracts::Voucher& v) {
     if (again.value().Key() != v.Key()) std::abort();
     // Serialising must not throw: every string in a decoded voucher is valid UTF-8.
     if (j.dump().empty()) std::abort();
+    CheckHotEncoding(v);
 }
 
 }  // namespace
