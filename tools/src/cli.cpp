@@ -46,6 +46,7 @@ constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
                                           topics or bfu.ops.hr (FILE: a JSON array, one object
                                           per line, or CSV with the field names as header)
   import sie FILE [--dry-run] [--json] [--unit U] [--source ID] [--budget-ref REF]
+                 [--budget-revision N]
                                           an SIE 4 file's vouchers to bfu.erp.vouchers and its
                                           #PBUDGET to bfu.master.budget; --dry-run --json prints
                                           what it would do (docs/sie-import.md)
@@ -56,12 +57,14 @@ constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
                                           the status as it was on a date, replayed from Kafka
   deviations [--open] [--unit U] [--json] deviations and their latest state (Redis)
   rejected [--json]                       vouchers that failed the checks, with every reason
-  deviation ack ID --by EMAIL [--comment TEXT]
+  deviation ack ID --by EMAIL [--comment TEXT] [--json]
                                           acknowledge a deviation (analysis, ZeroMQ)
   measure add ID --what TEXT --who NAME --due YYYY-MM-DD --effect SEK --by EMAIL
+              [--id MEASURE_ID] [--comment TEXT] [--json]
                                           add a measure (åtgärd) to a deviation
-  measure done ID MEASURE_ID --by EMAIL   mark a measure done
-  forecast submit UNIT AMOUNT_SEK --comment TEXT --by EMAIL [--round N]
+  measure done ID MEASURE_ID --by EMAIL [--comment TEXT] [--json]
+                                          mark a measure done
+  forecast submit UNIT AMOUNT_SEK --comment TEXT --by EMAIL [--round N] [--json]
                                           a manager's own full-year forecast; it stands for
                                           its round (forecasting, ZeroMQ)
   forecast accuracy [--json]              forecast accuracy per round and level, closed year
@@ -266,7 +269,7 @@ int Rejected(const Env& env, const Args& a, std::ostream& out, std::ostream& err
 }
 
 int Watch(const Env& env, const Args& a, std::ostream& out, std::ostream& err) {
-    // The notifier's own setting (BFU_ZMQ_PUB_ENDPOINT) when set, else BFU_NOTIFIER_PUB.
+    // BFU_NOTIFIER_PUB when set, else the notifier's own setting (BFU_ZMQ_PUB_ENDPOINT).
     const auto endpoint =
         env.Get("BFU_NOTIFIER_PUB", env.Get("BFU_ZMQ_PUB_ENDPOINT", "tcp://127.0.0.1:15560"));
     const long count = std::stol(a.Opt("count", "0"));
