@@ -41,10 +41,11 @@ using nlohmann::json;
 constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
   demo generate --out DIR [--year YYYY]   write the example municipality (org, accounts,
                                           budget, vouchers) as files
-  import org|accounts|budget|goals|hr FILE
+  import org|accounts|budget|goals|hr|goal-outcomes FILE
                                           check every record, then publish them to the master
-                                          topics or bfu.ops.hr (FILE: a JSON array, one object
-                                          per line, or CSV with the field names as header)
+                                          topics, bfu.ops.hr or bfu.ops.goal-outcomes (FILE: a
+                                          JSON array, one object per line, or CSV with the
+                                          field names as header)
   import sie FILE [--dry-run] [--json] [--unit U] [--source ID] [--budget-ref REF]
                  [--budget-revision N]
                                           an SIE 4 file's vouchers to bfu.erp.vouchers and its

@@ -1,4 +1,5 @@
-// `bfu import org|accounts|budget|goals|hr FILE`: master data (and HR figures) from JSON or CSV,
+// `bfu import org|accounts|budget|goals|hr|goal-outcomes FILE`: master data (and HR figures and
+// goal outcomes) from JSON or CSV,
 // every record checked by its contract's decoder before anything is published, so a file is
 // published whole or not at all. Formats and one example each: docs/import.md.
 //
@@ -41,6 +42,7 @@ const std::map<std::string, CellType>& TypesOf(const std::string& kind) {
           {"profile.months", CellType::kIntegerList},
           {"revision.no", CellType::kInteger}}},
         {"goals", {{"year", CellType::kInteger}, {"target", CellType::kNumber}}},
+        {"goal-outcomes", {{"value", CellType::kNumber}}},
         {"hr",
          {{"sickLeavePct", CellType::kNumber},
           {"overtimeHours", CellType::kNumber},
@@ -370,7 +372,8 @@ int ImportRecords(const std::string& kind, const std::string& path, std::ostream
 }  // namespace
 
 int ImportMaster(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-    if (args.size() != 3) throw UsageError("try: bfu import org|accounts|budget|goals|hr FILE");
+    if (args.size() != 3)
+        throw UsageError("try: bfu import org|accounts|budget|goals|hr|goal-outcomes FILE");
     const auto& kind = args[1];
     const auto& path = args[2];
     if (kind == "org") return ImportRecords<contracts::OrgUnit>(kind, path, out, err);
@@ -378,8 +381,11 @@ int ImportMaster(const std::vector<std::string>& args, std::ostream& out, std::o
     if (kind == "budget") return ImportRecords<contracts::Budget>(kind, path, out, err);
     if (kind == "goals") return ImportRecords<contracts::Goal>(kind, path, out, err);
     if (kind == "hr") return ImportRecords<contracts::HrFigure>(kind, path, out, err);
+    if (kind == "goal-outcomes") {
+        return ImportRecords<contracts::GoalOutcome>(kind, path, out, err);
+    }
     throw UsageError("bfu import: unknown kind '" + kind +
-                     "' (org, accounts, budget, goals, hr, sie)");
+                     "' (org, accounts, budget, goals, hr, goal-outcomes, sie)");
 }
 
 }  // namespace bfu::cli

@@ -107,6 +107,7 @@ TEST_F(ImportCli, EveryDocumentedExampleImportsAndIsQuotedInTheDocs) {
         {"goals", "goals.csv", contracts::topics::kMasterGoals, 2},
         {"hr", "hr.csv", contracts::topics::kOpsHr, 2},
         {"hr", "hr.ndjson", contracts::topics::kOpsHr, 4},
+        {"goal-outcomes", "goal-outcomes.csv", contracts::topics::kOpsGoalOutcomes, 2},
     };
     const std::string docs = ReadAll(SourceDir() + "/docs/import.md");
     for (const auto& e : examples) {
