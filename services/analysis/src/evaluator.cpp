@@ -1,5 +1,7 @@
 #include "bfu/analysis/evaluator.hpp"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <stdexcept>
 
@@ -17,6 +19,13 @@ namespace {
 
 constexpr std::string_view kSource = "bfu/analysis";
 constexpr auto kFlushTimeout = std::chrono::seconds(30);
+
+// Gives the allocator's free pages back to the system. Reading a topic to its end frees what
+// librdkafka fetched and the batches decoded from it in many threads' malloc arenas, and glibc
+// returns a free page in the middle of an arena only when asked; unreturned, it stays resident
+// for good. About a millisecond (0.2-6 ms measured while a year of lines streamed in), so once
+// per check interval and after the initial catch-up.
+void ReleaseFreeMemory() { (void)malloc_trim(0); }
 
 // The kinds analysis writes: forecast deviations are forecasting's.
 bool IsAnalysisKind(contracts::DeviationKind k) {
@@ -137,6 +146,7 @@ void Evaluator::Run(std::stop_token stop) {
             // unit and deviation.
             rebuild_.store(true);
             log.Info("changelog read to its end", {{"cells", engine_.cell_count()}});
+            ReleaseFreeMemory();
         }
         const bool timed_check = std::chrono::steady_clock::now() - last_check >= check_interval_;
         if (!batch->empty() && !timed_check && !rebuild_.load()) {
@@ -146,6 +156,7 @@ void Evaluator::Run(std::stop_token stop) {
         bool full = rebuild_.exchange(false);
         if (timed_check) {
             last_check = std::chrono::steady_clock::now();
+            ReleaseFreeMemory();
             if (!full && ready_.load() && !redis_stale_ && !RedisComplete()) {
                 log.Warn("unit statuses missing in Redis; writing every owned unit again");
                 full = true;

@@ -16,7 +16,7 @@ bool PostingStage::IsReplay(std::int32_t partition, std::int64_t offset) const {
 
 void PostingStage::BeginRestore(std::int32_t partition) {
     auto& p = partitions_[partition];
-    p.cells.Clear();
+    cells_.Erase(partition);
     p.loaded = false;
     p.last_offset = -1;
 }
@@ -24,13 +24,16 @@ void PostingStage::BeginRestore(std::int32_t partition) {
 core::Status PostingStage::RestoreCell(std::int32_t partition, const CellRecord& cell) {
     auto key = index_.KeyOf(cell.year, cell.unit, cell.account, cell.period);
     if (!key.ok()) return std::move(key).error();
-    (void)partitions_[partition].cells.Set(*key, {cell.ore, index_.Group(cell.group)});
+    cells_.Set(partition, *key, cell.ore);
     return core::Ok();
 }
 
 void PostingStage::FinishRestore(std::int32_t partition) { partitions_[partition].loaded = true; }
 
-void PostingStage::Drop(std::int32_t partition) { partitions_.erase(partition); }
+void PostingStage::Drop(std::int32_t partition) {
+    partitions_.erase(partition);
+    cells_.Erase(partition);
+}
 
 void PostingStage::Seen(std::int32_t partition, std::int64_t offset) {
     auto& p = partitions_[partition];
@@ -51,16 +54,12 @@ core::Result<std::optional<CellRecord>> PostingStage::Post(std::int32_t partitio
     cell.account = line.account.value();
     cell.period = line.period;
     cell.group = line.account_group;
-    cell.ore = p.cells.Add(*key, line.amount_ore, index_.Group(line.account_group));
+    cell.ore = cells_.Add(partition, *key, line.amount_ore);
     cell.last = {partition, offset, at_ms, line.voucher.source.value(),
                  line.voucher.voucher_id.value()};
     return std::optional<CellRecord>(std::move(cell));
 }
 
-std::size_t PostingStage::cell_count() const {
-    std::size_t n = 0;
-    for (const auto& [id, p] : partitions_) n += p.cells.size();
-    return n;
-}
+std::size_t PostingStage::cell_count() const { return cells_.size(); }
 
 }  // namespace bfu::analysis

@@ -1,5 +1,7 @@
 #include "bfu/analysis/service.hpp"
 
+#include <malloc.h>
+
 #include <chrono>
 #include <map>
 #include <memory>
@@ -42,7 +44,33 @@ config::Schema MakeSchema() {
                  "Consumer-group session timeout: how soon a killed instance's partitions move");
     s.DurationMs("redis.check_interval", std::chrono::milliseconds(2000),
                  "How often analysis checks that its unit statuses are still in Redis");
+    s.Int("analysis.fetch_queue_kib", 4096,
+          "KiB of records each of analysis's Kafka readers fetches ahead (librdkafka's "
+          "queued.max.messages.kbytes; its default is 65536)");
     return s;
+}
+
+// Blocks from this size on are mmapped (see Wire).
+constexpr int kMmapThreshold = 1 << 20;
+
+// Most records a reader fetches ahead, whatever their size. librdkafka fetches until it holds
+// 100 000 records (queued.min.messages) or the KiB limit; a changelog record is about 100
+// bytes, so the count would bind first, and each queued record carries librdkafka bookkeeping
+// of its own besides its bytes. 10 000 is the evaluator's batch; the posting stage's batches
+// are 500.
+constexpr int kFetchQueueRecords = 10000;
+
+// Bounds what a reader of analysis fetches ahead: the readers catch up on whole topics (a
+// year of lines, the changelog of every cell), and what librdkafka holds meanwhile is
+// resident memory.
+void BoundFetchQueue(kafka::KafkaConfig& kafka, const config::Config& cfg) {
+    const auto kib = cfg.GetInt("analysis.fetch_queue_kib");
+    if (kib < 1 || kib > 2097151) {  // librdkafka's range
+        throw config::ConfigError("analysis.fetch_queue_kib",
+                                  "must be 1..2097151 KiB, not " + std::to_string(kib));
+    }
+    kafka.properties["queued.max.messages.kbytes"] = std::to_string(kib);
+    kafka.properties["queued.min.messages"] = std::to_string(kFetchQueueRecords);
 }
 
 // bfu.analysis.outcome: analysis's own changelog, compacted, with as many partitions as
@@ -115,6 +143,11 @@ core::Status RestorePartitions(PostingStage& posting, const kafka::KafkaConfig& 
 }
 
 void Wire(runtime::Context& ctx) {
+    // Blocks of 1 MiB and more (the cell tables, librdkafka's fetch responses) come straight
+    // from mmap and go back to the system when freed. By default glibc raises this threshold to
+    // the largest block freed so far (up to 32 MiB); from then on such blocks come from the
+    // malloc arenas, and the holes the cell tables leave there when they grow stay resident.
+    (void)mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
     const auto& cfg = ctx.config();
     const std::string redis_prefix = cfg.GetString("redis.prefix");
     auto& log = ctx.logger();
@@ -155,10 +188,8 @@ void Wire(runtime::Context& ctx) {
             if (*evaluator_slot != nullptr)
                 (*evaluator_slot)->NoteDeviation(e.deviation_id.value());
         });
-    // Readers that catch up on a whole topic fetch ahead; 16 MiB of fetched records per reader
-    // (librdkafka's default is 64 MiB) keeps the service's resident memory down.
     auto evaluator_kafka = service::KafkaSettings(cfg, "analysis", "evaluator");
-    evaluator_kafka.properties["queued.max.messages.kbytes"] = "16384";
+    BoundFetchQueue(evaluator_kafka, cfg);
     auto& evaluator =
         ctx.Emplace<Evaluator>(evaluator_kafka, topics, master, table, ownership, redis,
                                redis_prefix, cfg.GetDuration("redis.check_interval"), ctx);
@@ -170,7 +201,7 @@ void Wire(runtime::Context& ctx) {
     auto posting = std::make_shared<PostingStage>();
     const auto restore_timeout = cfg.GetDuration("analysis.restore_timeout");
     auto restore_kafka = service::KafkaSettings(cfg, "analysis", "restore");
-    restore_kafka.properties["queued.max.messages.kbytes"] = "16384";
+    BoundFetchQueue(restore_kafka, cfg);
     // An empty or fully read partition answers after this wait: restores end sooner.
     restore_kafka.properties["fetch.wait.max.ms"] = "50";
     service::LoopSpec spec;
@@ -178,7 +209,7 @@ void Wire(runtime::Context& ctx) {
     spec.kafka = kafka;
     spec.kafka.properties["session.timeout.ms"] =
         std::to_string(cfg.GetDuration("analysis.session_timeout").count());
-    spec.kafka.properties["queued.max.messages.kbytes"] = "16384";
+    BoundFetchQueue(spec.kafka, cfg);
     spec.topics = {topics.lines};
     spec.transactional = true;
     spec.options.dlq_topic = service::Topic(cfg, contracts::topics::kDeadLetter);

@@ -115,6 +115,88 @@ TEST(CellMap, HoldsManyCellsExactlyAsAMapDoes) {
     EXPECT_EQ(cells.Find(reference.begin()->first), nullptr);
 }
 
+TEST(CellMap, StaysBetweenEightFifteenthsAndFourFifthsFullAsItGrows) {
+    CellMap cells;
+    for (std::uint32_t i = 0; i < 100'000; ++i) {
+        (void)cells.Add(CellCoords{i % 1000, i / 1000, 2026, 2026, 1}.Pack(), 1, 0);
+        ASSERT_LE(cells.size() * 5, cells.capacity() * 4) << "after " << i + 1 << " cells";
+        if (cells.size() > 1024) {
+            ASSERT_GE(cells.size() * 15, cells.capacity() * 8) << "after " << i + 1 << " cells";
+        }
+    }
+    EXPECT_EQ(cells.size(), 100'000u);
+}
+
+TEST(PartitionCells, KeepsEachPartitionsSumsApartAndErasesOnePartition) {
+    PartitionCells cells;
+    std::map<std::pair<std::int32_t, std::uint64_t>, std::int64_t> reference;
+    std::mt19937_64 rng(7);
+    auto check = [&] {
+        ASSERT_EQ(cells.size(), reference.size());
+        for (const auto& [pk, ore] : reference) {
+            const auto* found = cells.Find(pk.first, pk.second);
+            ASSERT_NE(found, nullptr);
+            ASSERT_EQ(*found, ore);
+        }
+    };
+    for (int i = 0; i < 100'000; ++i) {
+        // Few units, so the same cell often turns up in several partitions.
+        const CellCoords c{static_cast<std::uint32_t>(rng() % 50),
+                           static_cast<std::uint32_t>(rng() % 40), 2026, 2026,
+                           static_cast<int>(rng() % 12) + 1};
+        const auto partition = static_cast<std::int32_t>(rng() % 6);
+        const auto ore = static_cast<std::int64_t>(rng() % 2'000) - 1'000;
+        const auto total = cells.Add(partition, c.Pack(), ore);
+        reference[{partition, c.Pack()}] += ore;
+        ASSERT_EQ(total, (reference[{partition, c.Pack()}]));
+    }
+    check();
+    const auto key = reference.begin()->first.second;
+    cells.Set(4, key, 77);
+    reference[{4, key}] = 77;
+    cells.Erase(2);
+    std::erase_if(reference, [](const auto& r) { return r.first.first == 2; });
+    check();
+    EXPECT_EQ(cells.Find(2, key), nullptr);
+    ASSERT_NE(cells.Find(4, key), nullptr);
+    EXPECT_EQ(*cells.Find(4, key), 77);
+    EXPECT_EQ(cells.Add(2, key, 5), 5) << "an erased partition starts again from zero";
+    for (std::int32_t p = 0; p < 6; ++p) cells.Erase(p);
+    EXPECT_EQ(cells.size(), 0u);
+    EXPECT_EQ(cells.capacity(), 0u) << "an empty table gives its memory back";
+}
+
+TEST(PostingStage, DropsOnePartitionAndKeepsTheOthersCells) {
+    PostingStage stage;
+    for (std::int32_t p : {0, 1}) {
+        stage.BeginRestore(p);
+        stage.FinishRestore(p);
+    }
+    // The same cell in two partitions is two sums, as with a map per partition.
+    ASSERT_TRUE(stage.Post(0, 1, 1, Line("E1", "5011", "202601", 100)).ok());
+    ASSERT_TRUE(stage.Post(1, 1, 1, Line("E1", "5011", "202601", 40)).ok());
+    auto again = stage.Post(1, 2, 1, Line("E1", "5011", "202601", 2));
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ((*again)->ore, 42);
+    EXPECT_EQ(stage.cell_count(), 2u);
+    stage.Drop(0);
+    EXPECT_EQ(stage.cell_count(), 1u);
+    EXPECT_FALSE(stage.Loaded(0));
+    auto kept = stage.Post(1, 3, 1, Line("E1", "5011", "202601", 1));
+    ASSERT_TRUE(kept.ok());
+    EXPECT_EQ((*kept)->ore, 43);
+    // Restoring a partition again starts it from its changelog, not from what it held.
+    stage.BeginRestore(1);
+    CellRecord restored = **kept;
+    restored.ore = 10;
+    ASSERT_TRUE(stage.RestoreCell(1, restored).ok());
+    stage.FinishRestore(1);
+    auto after = stage.Post(1, 4, 1, Line("E1", "5011", "202601", 1));
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ((*after)->ore, 11);
+    EXPECT_EQ(stage.cell_count(), 1u);
+}
+
 TEST(PostingStage, TurnsLinesIntoCumulativeCellsAndRestoresThemFromTheChangelog) {
     PostingStage stage;
     EXPECT_FALSE(stage.Loaded(2));

@@ -11,11 +11,14 @@
 // name the latest line that changed the cell (its bfu.ledger.lines partition and offset, its
 // timestamp, its voucher); source and voucher id are %-escaped (';' and '%').
 //
-// CellMap is the in-memory store: an open-addressing hash table from a packed 64-bit cell key
-// (interned unit and account, fiscal year, period) to the öre total and the interned account
-// group, 20 bytes per slot and no allocation per cell, so a million cells take tens of MiB.
+// CellMap (stage 2) and PartitionCells (stage 1) are the in-memory stores: open-addressing hash
+// tables from a packed 64-bit cell key (interned unit and account, fiscal year, period) to the
+// öre total and a 32-bit tag (the interned account group, or the ledger partition), 20 bytes per
+// slot and no allocation per cell. The table grows by half when 80 % full, so it is 53-80 % full
+// and a million cells take 24-36 MiB (a power-of-two table grown at 70 % would be 35-70 % full).
 //
 // Thread-safety: none; each stage owns its maps and interners.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -91,6 +94,73 @@ private:
     domain::Interner groups_;
 };
 
+namespace detail {
+
+// The slots shared by CellMap and PartitionCells: parallel arrays (a probe reads only keys),
+// linear probing from a home slot spread over a table of any size (not only powers of two).
+class CellSlots {
+public:
+    // `tag_is_identity`: a slot matches on key and tag (PartitionCells) rather than on the key
+    // alone, the tag then being a value (CellMap).
+    explicit CellSlots(bool tag_is_identity) noexcept : tag_is_identity_(tag_is_identity) {}
+
+    static constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
+
+    // The slot of (key, tag), or the empty slot where it would go. Precondition: capacity() > 0.
+    [[nodiscard]] std::size_t SlotOf(std::uint64_t key, std::uint32_t tag) const noexcept;
+    // The slot of (key, tag) when present, else kNoSlot.
+    [[nodiscard]] std::size_t FindSlot(std::uint64_t key, std::uint32_t tag) const noexcept;
+    // The slot of (key, tag), made with ore 0 when absent (growing the table first if needed).
+    std::size_t Insert(std::uint64_t key, std::uint32_t tag);
+    // Keeps the slots for which keep(tag) is true; the table shrinks to fit them.
+    template <typename Keep>
+    void Retain(Keep&& keep);
+    void Clear();
+
+    [[nodiscard]] std::size_t size() const noexcept { return size_; }
+    [[nodiscard]] std::size_t capacity() const noexcept { return keys_.size(); }
+
+    // Slot i: its key (0 when empty), öre and tag.
+    [[nodiscard]] std::uint64_t key(std::size_t i) const noexcept { return keys_[i]; }
+    [[nodiscard]] std::int64_t& ore(std::size_t i) noexcept { return ore_[i]; }
+    [[nodiscard]] const std::int64_t& ore(std::size_t i) const noexcept { return ore_[i]; }
+    [[nodiscard]] std::uint32_t& tag(std::size_t i) noexcept { return tag_[i]; }
+    [[nodiscard]] std::uint32_t tag(std::size_t i) const noexcept { return tag_[i]; }
+
+private:
+    // Moves every slot into a table of `capacity` slots.
+    void Rehash(std::size_t capacity);
+
+    std::vector<std::uint64_t> keys_;  // 0 = empty
+    std::vector<std::int64_t> ore_;
+    std::vector<std::uint32_t> tag_;
+    bool tag_is_identity_;
+    std::size_t size_ = 0;
+};
+
+// The capacity that holds `n` cells below the maximum load.
+[[nodiscard]] std::size_t CapacityFor(std::size_t n) noexcept;
+
+template <typename Keep>
+void CellSlots::Retain(Keep&& keep) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < keys_.size(); ++i) {
+        if (keys_[i] == 0) continue;
+        if (keep(tag_[i])) {
+            ++kept;
+        } else {
+            keys_[i] = 0;
+        }
+    }
+    if (kept == size_) return;
+    size_ = kept;
+    // Linear probing cannot leave holes in a probe sequence: every kept slot is placed again.
+    Rehash(kept == 0 ? 0 : CapacityFor(kept));
+}
+
+}  // namespace detail
+
+// Stage 2's cells: key -> öre total and account group.
 class CellMap {
 public:
     struct Value {
@@ -105,24 +175,43 @@ public:
     // Adds ore to `key` (inserting it with `group`), sets its group; returns the new total.
     std::int64_t Add(std::uint64_t key, std::int64_t ore, std::uint32_t group);
 
-    [[nodiscard]] std::size_t size() const noexcept { return size_; }
-    void Clear();
+    [[nodiscard]] std::size_t size() const noexcept { return slots_.size(); }
+    // Slots allocated (each 20 bytes), for the memory figures.
+    [[nodiscard]] std::size_t capacity() const noexcept { return slots_.capacity(); }
+    void Clear() { slots_.Clear(); }
 
     template <typename F>
     void ForEach(F&& f) const {
-        for (std::size_t i = 0; i < keys_.size(); ++i) {
-            if (keys_[i] != 0) f(keys_[i], Value{ore_[i], group_[i]});
+        for (std::size_t i = 0; i < slots_.capacity(); ++i) {
+            if (slots_.key(i) != 0) f(slots_.key(i), Value{slots_.ore(i), slots_.tag(i)});
         }
     }
 
 private:
-    [[nodiscard]] std::size_t SlotOf(std::uint64_t key) const noexcept;
-    void Grow();
+    detail::CellSlots slots_{false};
+};
 
-    std::vector<std::uint64_t> keys_;
-    std::vector<std::int64_t> ore_;
-    std::vector<std::uint32_t> group_;
-    std::size_t size_ = 0;
+// Stage 1's cells of every partition this instance holds, in one table: (partition, key) -> öre
+// total. A cell is one partition's sum, as if each partition had a map of its own (the lines of
+// one unit are in one partition, but nothing here relies on it), without a half-empty table per
+// partition.
+class PartitionCells {
+public:
+    // Adds ore to the partition's cell `key` (inserting it); returns the new total.
+    std::int64_t Add(std::int32_t partition, std::uint64_t key, std::int64_t ore);
+    // Sets the partition's cell `key` to `ore` (inserting it).
+    void Set(std::int32_t partition, std::uint64_t key, std::int64_t ore);
+    // The partition's total of `key`, or nullptr.
+    [[nodiscard]] const std::int64_t* Find(std::int32_t partition,
+                                           std::uint64_t key) const noexcept;
+    // Forgets every cell of `partition` (O(table size): a rebalance or a restore, not per line).
+    void Erase(std::int32_t partition);
+
+    [[nodiscard]] std::size_t size() const noexcept { return slots_.size(); }
+    [[nodiscard]] std::size_t capacity() const noexcept { return slots_.capacity(); }
+
+private:
+    detail::CellSlots slots_{true};
 };
 
 }  // namespace bfu::analysis

@@ -51,11 +51,13 @@ public:
 
 private:
     struct Partition {
-        CellMap cells;
         bool loaded = false;
         std::int64_t last_offset = -1;
     };
     CellIndex index_;
+    // The cells of every partition in one table: a table per partition would each be as
+    // half-empty as a table just grown.
+    PartitionCells cells_;
     std::map<std::int32_t, Partition> partitions_;
 };
 
