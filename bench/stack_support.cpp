@@ -384,26 +384,32 @@ Throughput TimeGroup(GroupProgress& progress, std::int64_t total, std::chrono::m
 }
 
 PassThrough::PassThrough(const Stack& stack, const std::string& prefix, std::string in,
-                         std::string out)
-    : group_(prefix + "passthrough") {
+                         std::string out, std::size_t max_batch, Expand expand)
+    : group_(prefix + (expand ? "expanded" : "passthrough")) {
     kafka::KafkaConfig cfg;
     cfg.brokers = stack.brokers;
     cfg.client_id = "bfu-bench-passthrough";
     cfg.group_id = group_;
-    cfg.transactional_id = prefix + "bfu-bench-passthrough";
+    cfg.transactional_id = group_ + "-bfu-bench";
     consumer_ = Must(kafka::Consumer::Create(cfg), "pass-through consumer");
     producer_ = Must(kafka::TransactionalProducer::Create(cfg), "pass-through producer");
     Must(consumer_->Subscribe({in}), "subscribe " + in);
-    thread_ = std::jthread([this, out = std::move(out)](std::stop_token stop) {
-        const kafka::BatchHandler copy = [&out](const std::vector<kafka::Message>& batch) {
+    thread_ = std::jthread([this, out = std::move(out), max_batch,
+                            expand = std::move(expand)](std::stop_token stop) {
+        const kafka::BatchHandler copy = [&out, &expand](const std::vector<kafka::Message>& batch) {
             std::vector<kafka::Outcome> outcomes(batch.size());
             for (std::size_t i = 0; i < batch.size(); ++i) {
-                outcomes[i].outputs.push_back(
-                    {out, batch[i].key, batch[i].value, batch[i].headers});
+                if (expand) {
+                    outcomes[i].outputs = expand(batch[i]);
+                } else {
+                    outcomes[i].outputs.push_back(
+                        {out, batch[i].key, batch[i].value, batch[i].headers});
+                }
             }
             return outcomes;
         };
         kafka::LoopOptions options;
+        options.max_batch = max_batch;
         options.source = "bfu/bench";
         options.log = [](std::string_view) {};
         if (auto s = kafka::RunLoop(*consumer_, *producer_, copy, stop, options); !s.ok()) {

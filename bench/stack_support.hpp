@@ -149,11 +149,16 @@ struct Throughput {
                                    const std::function<bool()>& alive = {});
 
 // The baseline: the exactly-once consume-process-produce loop every service runs (RunLoop with
-// a TransactionalProducer, default LoopOptions) copying each record unchanged from `in` to
-// `out`. Runs on its own thread until destroyed.
+// a TransactionalProducer, default LoopOptions but `max_batch` records a transaction, as the
+// service measured beside it) copying each record unchanged from `in` to `out`, or, with
+// `expand`, writing for each record what expand returns (records made before the timing, so
+// that the loop does the Kafka work of a service without its processing). Runs on its own
+// thread until destroyed.
 class PassThrough {
 public:
-    PassThrough(const Stack& stack, const std::string& prefix, std::string in, std::string out);
+    using Expand = std::function<std::vector<kafka::OutMessage>(const kafka::Message&)>;
+    PassThrough(const Stack& stack, const std::string& prefix, std::string in, std::string out,
+                std::size_t max_batch = kafka::LoopOptions{}.max_batch, Expand expand = {});
     PassThrough(const PassThrough&) = delete;
     PassThrough& operator=(const PassThrough&) = delete;
     ~PassThrough();

@@ -78,13 +78,20 @@ std::optional<contracts::Origin> VoucherChecker::AcceptedElsewhere(
 
 CheckResult VoucherChecker::Check(std::string_view payload, const contracts::Origin& origin,
                                   core::TimePoint now) {
+    return Finish(Prepare(payload, origin, now), origin);
+}
+
+CheckResult VoucherChecker::Prepare(std::string_view payload, const contracts::Origin& origin,
+                                    core::TimePoint now) const {
     CheckResult out;
-    out.rejected.original = contracts::Payload::FromBytes(payload);
     out.rejected.origin = origin;
-    out.rejected.rejected_at = core::ToRfc3339(now);
     auto reject = [&](std::vector<RejectReason> reasons) {
         out.kind = CheckResult::Kind::kRejected;
         out.rejected.reasons = std::move(reasons);
+        // The payload is kept verbatim only when it is rejected (copying every accepted
+        // voucher's bytes showed in ingest's profile).
+        out.rejected.original = contracts::Payload::FromBytes(payload);
+        out.rejected.rejected_at = core::ToRfc3339(now);
         // A rejected voucher is not remembered: the ERP may send it again once the cause is
         // mended (an account opened, master data published), and it is then checked afresh.
         return out;
@@ -137,13 +144,6 @@ CheckResult VoucherChecker::Check(std::string_view payload, const contracts::Ori
             out.line_count = static_cast<std::int64_t>(lines->size());
         }
     }
-    if (!out.voucher_key.empty()) {
-        if (auto first = AcceptedElsewhere(out.voucher_key, origin)) {
-            out.kind = CheckResult::Kind::kDuplicate;
-            out.first_origin = std::move(first);
-            return out;
-        }
-    }
     if (!voucher.ok()) {
         std::vector<RejectReason> reasons;
         if (errors.empty()) errors.push_back(voucher.error());
@@ -168,18 +168,38 @@ CheckResult VoucherChecker::Check(std::string_view payload, const contracts::Ori
         if (!r.field.empty()) r.field = pointer_prefix + r.field;
     }
     if (!reasons.empty()) return reject(std::move(reasons));
+    out.kind = CheckResult::Kind::kAccepted;  // unless Finish finds it accepted already
+    out.lines = std::move(lines);
+    return out;
+}
+
+CheckResult VoucherChecker::Finish(CheckResult prepared, const contracts::Origin& origin) {
+    CheckResult out = std::move(prepared);
+    if (out.kind == CheckResult::Kind::kDuplicate || out.voucher_key.empty()) return out;
+    auto duplicate_of = [&](contracts::Origin first) {
+        // A voucher already accepted is a duplicate whatever its content now: nothing of the
+        // rejection or of the lines is kept.
+        out.kind = CheckResult::Kind::kDuplicate;
+        out.first_origin = std::move(first);
+        out.lines.clear();
+        out.rejected.reasons.clear();
+        out.rejected.original = {};
+        out.rejected.rejected_at.clear();
+        return out;
+    };
+    if (auto first = AcceptedElsewhere(out.voucher_key, origin)) {
+        return duplicate_of(std::move(*first));
+    }
+    if (out.kind == CheckResult::Kind::kRejected) return out;
     {
         // Claimed atomically: another way in may have accepted the same voucher meanwhile.
         std::lock_guard lock(seen_mu_);
         auto [it, inserted] = seen_.try_emplace(out.voucher_key, origin);
         if (!inserted && OriginId(it->second) != OriginId(origin)) {
-            out.kind = CheckResult::Kind::kDuplicate;
-            out.first_origin = it->second;
-            return out;
+            contracts::Origin first = it->second;
+            return duplicate_of(std::move(first));
         }
     }
-    out.kind = CheckResult::Kind::kAccepted;
-    out.lines = std::move(lines);
     return out;
 }
 
@@ -214,8 +234,12 @@ std::vector<RejectReason> VoucherChecker::Validate(
             posting_date = *td;
         }
         domain::Period period = domain::Period::Containing(posting_date);
-        // The member that decided the period: what a year or period rejection points at.
-        std::string period_field = l.trans_date ? LineField(i, "transDate") : "/date";
+        // The member that decided the period: what a year or period rejection points at
+        // (built only for a rejection: most lines pass).
+        std::string_view period_member = l.trans_date ? "transDate" : "";
+        const auto period_field = [&] {
+            return period_member.empty() ? std::string("/date") : LineField(i, period_member);
+        };
         if (l.accrual_period) {
             auto ap = domain::Period::Parse(*l.accrual_period);
             if (!ap.ok()) {
@@ -224,7 +248,7 @@ std::vector<RejectReason> VoucherChecker::Validate(
                 continue;
             }
             period = *ap;
-            period_field = LineField(i, "accrualPeriod");
+            period_member = "accrualPeriod";
         }
         const std::string& account = l.account.value();
         const std::string& unit = l.unit.value();
@@ -257,12 +281,12 @@ std::vector<RejectReason> VoucherChecker::Validate(
         }
         if (!rules_.open_years.empty() && rules_.open_years.count(period.year()) == 0) {
             reasons.push_back(Reason(
-                "year_not_open", period_field, line_no,
+                "year_not_open", period_field(), line_no,
                 "fiscal year " + std::to_string(period.year()) + " is not open for postings"));
             continue;
         }
         if (rules_.closed_periods.count(period.ToString()) != 0) {
-            reasons.push_back(Reason("period_closed", period_field, line_no,
+            reasons.push_back(Reason("period_closed", period_field(), line_no,
                                      "period " + period.ToString() + " is closed"));
             continue;
         }

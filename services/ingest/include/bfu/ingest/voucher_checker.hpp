@@ -63,6 +63,14 @@ public:
     // se.bfu.erp.voucher.v1. `now` stamps the rejection.
     [[nodiscard]] CheckResult Check(std::string_view payload, const contracts::Origin& origin,
                                     core::TimePoint now);
+    // Check in two steps, for checking a batch on several threads: Prepare (parsing, schema,
+    // master data; touches no register, so any number may run at once) and then Finish (the
+    // duplicate register: looked up and claimed), called in the order the vouchers came in so
+    // that of two copies in one batch the first is the one accepted, as with Check.
+    // Check(p, o, t) == Finish(Prepare(p, o, t), o).
+    [[nodiscard]] CheckResult Prepare(std::string_view payload, const contracts::Origin& origin,
+                                      core::TimePoint now) const;
+    [[nodiscard]] CheckResult Finish(CheckResult prepared, const contracts::Origin& origin);
 
     // Puts an acceptance read back from bfu.ingest.decisions into the register; false when the
     // key was already there (the first acceptance stands).
