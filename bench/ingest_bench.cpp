@@ -11,7 +11,7 @@
 // moving the same messages (issue 4 aims at >= 0.5); ingest / pass-through also counts the
 // 5-6 records written per voucher.
 //
-//   ingest_bench [--vouchers N] [--repeat R]   (default 20 000 and 1; build Release; bench/run)
+//   ingest_bench [--vouchers N] [--repeat R]   (default 100 000 and 1; build Release; bench/run)
 //   ingest_bench --cleanup PREFIX              (what a killed run left behind)
 //
 // With --repeat the comparison runs R times, each round on fresh topics, and the median ratio
@@ -55,7 +55,7 @@ constexpr int kYear = 2026;
 constexpr std::size_t kMaxBatch = 2000;
 
 struct Options {
-    std::int64_t vouchers = 20'000;
+    std::int64_t vouchers = 100'000;
     int repeat = 1;       // rounds of baseline + measured, each on fresh topics
     std::string cleanup;  // only delete what a killed run with this prefix left behind
 };
