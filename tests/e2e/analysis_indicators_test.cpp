@@ -25,20 +25,11 @@ using namespace std::chrono_literals;
 
 constexpr int kYear = 2026;
 
-class AnalysisIndicators : public ::testing::Test {
+class AnalysisIndicators : public bfu::testing::PrefixedStackTest {
 protected:
     void SetUp() override {
-        auto brokers = bfu::testing::KafkaBrokers();
-        ASSERT_TRUE(brokers.ok()) << brokers.error;
-        auto redis_url = bfu::testing::RedisUrl();
-        ASSERT_TRUE(redis_url.ok()) << redis_url.error;
-        brokers_ = brokers.value;
-        redis_url_ = redis_url.value;
-        prefix_ = bfu::testing::UniquePrefix();
-        log_ =
-            (std::filesystem::temp_directory_path() / ("bfu-e2e-ind-" + prefix_ + ".log")).string();
-        auto created = bfu::testing::CreatePrefixedTopics(brokers_, prefix_);
-        ASSERT_TRUE(created.ok()) << created.error().ToString();
+        ASSERT_NO_FATAL_FAILURE(OpenRun("e2e-ind"));
+        log_ = (dir_ / "analysis.log").string();
         kafka::KafkaConfig pc;
         pc.brokers = brokers_;
         auto producer = kafka::Producer::Create(pc);
@@ -48,27 +39,9 @@ protected:
 
     void TearDown() override {
         if (analysis_) analysis_->Terminate(10s);
-        bfu::testing::RemovePrefixed(brokers_, redis_url_, prefix_);
-        std::filesystem::remove(log_);
+        CloseRun();
     }
 
-    template <typename T>
-    void Publish(const std::vector<T>& items) {
-        core::WallClock clock;
-        for (const auto& i : items) {
-            ASSERT_TRUE(
-                producer_
-                    ->Produce(prefix_ + std::string(T::kTopic), i.Key(),
-                              contracts::EncodeMessage(
-                                  i, {contracts::NewEventId(), "bfu/e2e", clock.Now(), i.Key()}))
-                    .ok());
-        }
-        ASSERT_TRUE(producer_->Flush(30s).ok());
-    }
-
-    std::string brokers_;
-    std::string redis_url_;
-    std::string prefix_;
     std::string log_;
     std::unique_ptr<kafka::Producer> producer_;
     std::unique_ptr<bfu::testing::ChildProcess> analysis_;
@@ -76,9 +49,9 @@ protected:
 
 TEST_F(AnalysisIndicators, MissedGoalAndHighSickLeaveOpenDeviations) {
     const auto m = cli::MakeExampleMunicipality(kYear);
-    ASSERT_NO_FATAL_FAILURE(Publish(m.org));
-    ASSERT_NO_FATAL_FAILURE(Publish(m.accounts));
-    ASSERT_NO_FATAL_FAILURE(Publish(m.budgets));
+    ASSERT_NO_FATAL_FAILURE(Publish(*producer_, m.org));
+    ASSERT_NO_FATAL_FAILURE(Publish(*producer_, m.accounts));
+    ASSERT_NO_FATAL_FAILURE(Publish(*producer_, m.budgets));
     std::string leaf;
     for (const auto& u : m.org) {
         if (u.level == contracts::OrgLevel::kEnhet) {
@@ -96,20 +69,20 @@ TEST_F(AnalysisIndicators, MissedGoalAndHighSickLeaveOpenDeviations) {
     goal.target = 80;
     goal.direction = contracts::GoalDirection::kHigherIsBetter;
     goal.measure_unit = "index";
-    ASSERT_NO_FATAL_FAILURE(Publish(std::vector{goal}));
+    ASSERT_NO_FATAL_FAILURE(Publish(*producer_, std::vector{goal}));
     contracts::GoalOutcome outcome;
     outcome.goal_id = goal.id;
     outcome.unit = goal.unit;
     outcome.period = "202603";
     outcome.value = 60;
-    ASSERT_NO_FATAL_FAILURE(Publish(std::vector{outcome}));
+    ASSERT_NO_FATAL_FAILURE(Publish(*producer_, std::vector{outcome}));
     contracts::HrFigure hr;
     hr.unit = core::UnitId(leaf);
     hr.period = "202603";
     hr.sick_leave_pct = 9.5;
     hr.overtime_hours = 12;
     hr.headcount = 14;
-    ASSERT_NO_FATAL_FAILURE(Publish(std::vector{hr}));
+    ASSERT_NO_FATAL_FAILURE(Publish(*producer_, std::vector{hr}));
 
     const int http = bfu::testing::FreePort();
     std::map<std::string, std::string> env = {

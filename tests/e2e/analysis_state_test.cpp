@@ -36,37 +36,17 @@ namespace bfu {
 namespace {
 
 using namespace std::chrono_literals;
+using bfu::testing::BinaryDir;
 using bfu::testing::ChildProcess;
 using bfu::testing::Eventually;
+using bfu::testing::Slurp;
 
 constexpr int kYear = 2026;
 
-std::string BinaryDir() {
-    const char* d = std::getenv("BFU_BINARY_DIR");
-    return d != nullptr ? d : ".";
-}
-
-std::string Slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-class AnalysisState : public ::testing::Test {
+class AnalysisState : public bfu::testing::PrefixedStackTest {
 protected:
     void SetUp() override {
-        auto brokers = bfu::testing::KafkaBrokers();
-        ASSERT_TRUE(brokers.ok()) << brokers.error;
-        auto redis_url = bfu::testing::RedisUrl();
-        ASSERT_TRUE(redis_url.ok()) << redis_url.error;
-        brokers_ = brokers.value;
-        redis_url_ = redis_url.value;
-        prefix_ = bfu::testing::UniquePrefix();
-        dir_ = std::filesystem::temp_directory_path() / ("bfu-e2e-state-" + prefix_);
-        std::filesystem::create_directories(dir_);
-        auto created = bfu::testing::CreatePrefixedTopics(brokers_, prefix_);
-        ASSERT_TRUE(created.ok()) << created.error().ToString();
+        ASSERT_NO_FATAL_FAILURE(OpenRun("e2e-state"));
         auto pool = redis::Pool::Create(redis_url_);
         ASSERT_TRUE(pool.ok()) << pool.error().ToString();
         redis_ = std::move(pool).value();
@@ -89,11 +69,8 @@ protected:
                 std::cerr << text.substr(text.size() > 3000 ? text.size() - 3000 : 0) << "\n";
             }
         }
-        bfu::testing::RemovePrefixed(brokers_, redis_url_, prefix_);
-        if (!HasFailure()) std::filesystem::remove_all(dir_);
+        CloseRun();
     }
-
-    std::string Topic(std::string_view base) const { return prefix_ + std::string(base); }
 
     void ClearRedis() {
         if (auto keys = redis_->Scan(prefix_ + "*"); keys.ok() && !keys->empty()) {
@@ -101,25 +78,11 @@ protected:
         }
     }
 
-    template <typename T>
-    void Publish(const std::vector<T>& items) {
-        core::WallClock clock;
-        for (const auto& i : items) {
-            ASSERT_TRUE(
-                producer_
-                    ->Produce(Topic(T::kTopic), i.Key(),
-                              contracts::EncodeMessage(
-                                  i, {contracts::NewEventId(), "bfu/e2e", clock.Now(), i.Key()}))
-                    .ok());
-        }
-        ASSERT_TRUE(producer_->Flush(30s).ok());
-    }
-
     void PublishMaster() {
         const auto m = cli::MakeExampleMunicipality(kYear);
-        ASSERT_NO_FATAL_FAILURE(Publish(m.org));
-        ASSERT_NO_FATAL_FAILURE(Publish(m.accounts));
-        ASSERT_NO_FATAL_FAILURE(Publish(m.budgets));
+        ASSERT_NO_FATAL_FAILURE(Publish(*producer_, m.org));
+        ASSERT_NO_FATAL_FAILURE(Publish(*producer_, m.accounts));
+        ASSERT_NO_FATAL_FAILURE(Publish(*producer_, m.budgets));
         for (const auto& u : m.org) {
             units_.push_back(u.id.value());
             if (u.parent) parent_[u.id.value()] = u.parent->value();
@@ -244,8 +207,6 @@ protected:
         EXPECT_EQ(kf->at("outcome_year_ore"), std::to_string(sum));
     }
 
-    std::string brokers_, redis_url_, prefix_;
-    std::filesystem::path dir_;
     std::unique_ptr<redis::Pool> redis_;
     std::unique_ptr<kafka::Producer> producer_;
     std::vector<std::string> units_, leaves_;

@@ -2,17 +2,22 @@
 // What every end-to-end test does with the real stack under its own topic and key prefix:
 // create every bfu topic (schemas/topics.tsv, via contracts::topics::kAll) with the prefix,
 // read a topic from the beginning, and remove the prefix's topics (including analysis's own
-// changelog) and Redis keys afterwards. Header-only; uses GoogleTest's EXPECT for reader
-// set-up failures.
+// changelog) and Redis keys afterwards; PrefixedStackTest does all of it for a test fixture.
+// Header-only; uses GoogleTest's EXPECT for reader set-up failures.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/topics.hpp"
+#include "bfu/core/clock.hpp"
 #include "bfu/kafka/admin.hpp"
 #include "bfu/kafka/consumer.hpp"
+#include "bfu/kafka/producer.hpp"
 #include "bfu/redis/redis.hpp"
 #include "support/stack_env.hpp"
 
@@ -29,10 +34,8 @@ inline core::Status CreatePrefixedTopics(const std::string& brokers, const std::
     if (!admin.ok()) return admin.error();
     std::vector<kafka::TopicSpec> specs;
     for (const auto& t : contracts::topics::kAll) {
-        specs.push_back({prefix + std::string(t.name),
-                         t.partitions,
-                         1,
-                         {{"cleanup.policy", std::string(t.cleanup_policy)}}});
+        specs.push_back(
+            {prefix + std::string(t.name), t.partitions, 1, contracts::topics::TopicConfigs(t)});
     }
     return (*admin)->CreateTopics(specs, std::chrono::seconds(60));
 }
@@ -85,5 +88,51 @@ inline std::vector<kafka::Message> ReadTopic(const std::string& brokers, const s
     (void)(*consumer)->Close();
     return out;
 }
+
+// A fixture on the real stack: in SetUp, OpenRun finds the stack, takes a fresh prefix, creates
+// every topic under it and a scratch folder; in TearDown (after the fixture's own processes
+// are stopped), CloseRun removes the prefix's topics and keys, and the folder unless the test
+// failed (its logs are then kept).
+class PrefixedStackTest : public ::testing::Test {
+protected:
+    // The folder is <tmp>/bfu-<tag>-<prefix>.
+    void OpenRun(std::string_view tag) {
+        auto brokers = KafkaBrokers();
+        ASSERT_TRUE(brokers.ok()) << brokers.error;
+        auto redis_url = RedisUrl();
+        ASSERT_TRUE(redis_url.ok()) << redis_url.error;
+        brokers_ = brokers.value;
+        redis_url_ = redis_url.value;
+        prefix_ = UniquePrefix();
+        dir_ = std::filesystem::temp_directory_path() / ("bfu-" + std::string(tag) + "-" + prefix_);
+        std::filesystem::create_directories(dir_);
+        auto created = CreatePrefixedTopics(brokers_, prefix_);
+        ASSERT_TRUE(created.ok()) << created.error().ToString();
+    }
+    void CloseRun() {
+        if (prefix_.empty()) return;
+        RemovePrefixed(brokers_, redis_url_, prefix_);
+        if (!HasFailure()) std::filesystem::remove_all(dir_);
+    }
+    [[nodiscard]] std::string Topic(std::string_view base) const {
+        return prefix_ + std::string(base);
+    }
+    // Publishes messages to their topic under the prefix, as a producer of the stack would.
+    template <typename T>
+    void Publish(kafka::Producer& producer, const std::vector<T>& items) {
+        core::WallClock clock;
+        for (const auto& i : items) {
+            ASSERT_TRUE(producer
+                            .Produce(Topic(T::kTopic), i.Key(),
+                                     contracts::EncodeMessage(i, {contracts::NewEventId(),
+                                                                  "bfu/e2e", clock.Now(), i.Key()}))
+                            .ok());
+        }
+        ASSERT_TRUE(producer.Flush(std::chrono::seconds(30)).ok());
+    }
+
+    std::string brokers_, redis_url_, prefix_;
+    std::filesystem::path dir_;
+};
 
 }  // namespace bfu::testing

@@ -1,7 +1,7 @@
 #pragma once
 // Test helpers for the end-to-end tier: start a built service binary as a child process with
 // its own environment and log file, stop it with SIGTERM and collect its exit code; find a
-// free loopback port; a minimal HTTP GET.
+// free loopback port; a minimal HTTP GET; where the built binaries are; a file's text.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -11,8 +11,11 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,6 +23,20 @@
 extern char** environ;
 
 namespace bfu::testing {
+
+// The build's top folder (CTest sets BFU_BINARY_DIR); service binaries are under services/.
+inline std::string BinaryDir() {
+    const char* d = std::getenv("BFU_BINARY_DIR");
+    return d != nullptr ? d : ".";
+}
+
+// The whole text of a file ("" when it cannot be read), e.g. a service's log for a message.
+inline std::string Slurp(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
 
 class ChildProcess {
 public:

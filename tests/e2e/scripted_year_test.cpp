@@ -50,8 +50,10 @@ namespace bfu {
 namespace {
 
 using namespace std::chrono_literals;
+using bfu::testing::BinaryDir;
 using bfu::testing::ChildProcess;
 using bfu::testing::Eventually;
+using bfu::testing::Slurp;
 
 constexpr int kYear = 2026;
 constexpr int kMonths = 12;
@@ -229,18 +231,6 @@ ExpectedForecast E1ForecastAfter(int m) {
     return {personal + material, personal, material, o, PeriodOf(t)};
 }
 
-std::string BinaryDir() {
-    const char* d = std::getenv("BFU_BINARY_DIR");
-    return d != nullptr ? d : ".";
-}
-
-std::string Slurp(const std::filesystem::path& p) {
-    std::ifstream in(p);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 // A consumer that reads a topic from the beginning and keeps what it has read.
 class TopicReader {
 public:
@@ -275,32 +265,16 @@ private:
     std::vector<std::string> values_;
 };
 
-class ScriptedYear : public ::testing::Test {
+class ScriptedYear : public bfu::testing::PrefixedStackTest {
 protected:
-    void SetUp() override {
-        auto brokers = bfu::testing::KafkaBrokers();
-        ASSERT_TRUE(brokers.ok()) << brokers.error;
-        auto redis_url = bfu::testing::RedisUrl();
-        ASSERT_TRUE(redis_url.ok()) << redis_url.error;
-        brokers_ = brokers.value;
-        redis_url_ = redis_url.value;
-        prefix_ = bfu::testing::UniquePrefix();
-        dir_ = std::filesystem::temp_directory_path() / ("bfu-e2e-" + prefix_);
-        std::filesystem::create_directories(dir_);
-
-        auto created = bfu::testing::CreatePrefixedTopics(brokers_, prefix_);
-        ASSERT_TRUE(created.ok()) << created.error().ToString();
-    }
+    void SetUp() override { ASSERT_NO_FATAL_FAILURE(OpenRun("e2e")); }
 
     void TearDown() override {
         for (auto& [name, p] : services_) {
             if (p) p->Terminate(10s);
         }
-        bfu::testing::RemovePrefixed(brokers_, redis_url_, prefix_);
-        if (!HasFailure()) std::filesystem::remove_all(dir_);
+        CloseRun();
     }
-
-    std::string Topic(std::string_view base) const { return prefix_ + std::string(base); }
 
     void StartServices() {
         for (const std::string name : {"ingest", "analysis", "forecasting"}) {
@@ -340,21 +314,6 @@ protected:
         return -1;
     }
 
-    template <typename T>
-    void Publish(kafka::Producer& producer, const std::vector<T>& items) {
-        core::WallClock clock;
-        for (const auto& i : items) {
-            ASSERT_TRUE(producer
-                            .Produce(Topic(T::kTopic), i.Key(),
-                                     contracts::EncodeMessage(i, {contracts::NewEventId(),
-                                                                  "bfu/e2e", clock.Now(), i.Key()}))
-                            .ok());
-        }
-        ASSERT_TRUE(producer.Flush(30s).ok());
-    }
-
-    std::string brokers_, redis_url_, prefix_;
-    std::filesystem::path dir_;
     std::map<std::string, std::unique_ptr<ChildProcess>> services_;
     std::map<std::string, int> http_ports_;
 };

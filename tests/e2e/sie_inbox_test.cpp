@@ -30,16 +30,10 @@ namespace {
 using namespace std::chrono_literals;
 using bfu::testing::ChildProcess;
 using bfu::testing::Eventually;
+using bfu::testing::Slurp;
 namespace fs = std::filesystem;
 
 constexpr int kYear = 2026;
-
-std::string Slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 // The example vouchers as one SIE 4E file: series "V", the ERP number's digits as number, each
 // line's unit as its dimension-1 object (project as dimension 6).

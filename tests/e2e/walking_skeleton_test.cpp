@@ -32,43 +32,27 @@ namespace bfu {
 namespace {
 
 using namespace std::chrono_literals;
+using bfu::testing::BinaryDir;
 using bfu::testing::ChildProcess;
 using bfu::testing::Eventually;
+using bfu::testing::Slurp;
 
 constexpr int kYear = 2026;
 
-std::string BinaryDir() {
-    const char* d = std::getenv("BFU_BINARY_DIR");
-    return d != nullptr ? d : ".";
-}
-
-class WalkingSkeleton : public ::testing::Test {
+class WalkingSkeleton : public bfu::testing::PrefixedStackTest {
 protected:
     void SetUp() override {
-        auto brokers = bfu::testing::KafkaBrokers();
-        ASSERT_TRUE(brokers.ok()) << brokers.error;
-        auto redis_url = bfu::testing::RedisUrl();
-        ASSERT_TRUE(redis_url.ok()) << redis_url.error;
-        brokers_ = brokers.value;
-        redis_url_ = redis_url.value;
-        prefix_ = bfu::testing::UniquePrefix();
-        dir_ = std::filesystem::temp_directory_path() / ("bfu-e2e-" + prefix_);
+        ASSERT_NO_FATAL_FAILURE(OpenRun("e2e"));
         std::filesystem::create_directories(dir_ / "outbox");
         std::filesystem::create_directories(dir_ / "reports");
-
-        auto created = bfu::testing::CreatePrefixedTopics(brokers_, prefix_);
-        ASSERT_TRUE(created.ok()) << created.error().ToString();
     }
 
     void TearDown() override {
         for (auto& [name, p] : services_) {
             if (p) p->Terminate(10s);
         }
-        bfu::testing::RemovePrefixed(brokers_, redis_url_, prefix_);
-        if (!HasFailure()) std::filesystem::remove_all(dir_);
+        CloseRun();
     }
-
-    std::string Topic(std::string_view base) const { return prefix_ + std::string(base); }
 
     void StartServices() {
         const std::vector<std::string> names = {"ingest", "analysis", "forecasting", "notifier",
@@ -114,28 +98,7 @@ protected:
         return -1;
     }
 
-    static std::string Slurp(const std::filesystem::path& p) {
-        std::ifstream in(p);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    }
-
-    template <typename T>
-    void Publish(kafka::Producer& producer, const std::vector<T>& items) {
-        core::WallClock clock;
-        for (const auto& i : items) {
-            ASSERT_TRUE(producer
-                            .Produce(Topic(T::kTopic), i.Key(),
-                                     contracts::EncodeMessage(i, {contracts::NewEventId(),
-                                                                  "bfu/e2e", clock.Now(), i.Key()}))
-                            .ok());
-        }
-        ASSERT_TRUE(producer.Flush(30s).ok());
-    }
-
-    std::string brokers_, redis_url_, prefix_, pub_endpoint_;
-    std::filesystem::path dir_;
+    std::string pub_endpoint_;
     std::map<std::string, std::unique_ptr<ChildProcess>> services_;
     std::map<std::string, int> http_ports_;
 };

@@ -117,12 +117,7 @@ bool AnalysisEngine::RestoreDeviation(const KnownDeviation& known) {
     // acknowledgement) only moves the sequence on.
     if (current == nullptr || known.latest.seq > static_cast<std::int64_t>(current->sequence)) {
         s.open = known.open;
-        s.deviation = e.deviation_ore.value_or(0);
-        s.reference = e.budget_ore.value_or(0);
-        s.reported_deviation = s.deviation;
-        s.direction =
-            s.deviation > 0 ? domain::Direction::kUnfavourable : domain::Direction::kFavourable;
-        s.severity = service::FromWire(e.severity);
+        service::RestoreAmounts(e, s);
         if (auto p = domain::Period::Parse(e.period); p.ok()) {
             s.as_of = *p;
             if (current == nullptr) s.opened_in = *p;

@@ -91,6 +91,15 @@ contracts::Person ToWire(const domain::Manager& m) {
     return p;
 }
 
+void RestoreAmounts(const contracts::DeviationEvent& e, domain::DeviationState& s) {
+    s.deviation = e.deviation_ore.value_or(0);
+    s.reference = e.budget_ore.value_or(0);
+    s.reported_deviation = s.deviation;
+    s.direction =
+        s.deviation > 0 ? domain::Direction::kUnfavourable : domain::Direction::kFavourable;
+    s.severity = FromWire(e.severity);
+}
+
 contracts::DeviationEvent ToWire(const domain::DeviationEvent& e, const domain::Organisation& org,
                                  core::TimePoint now, std::optional<contracts::Trigger> trigger) {
     contracts::DeviationEvent d;

@@ -127,12 +127,7 @@ void Forecaster::RestoreDeviations(const std::vector<service::DeviationRecord>& 
         s.id = e.deviation_id;
         s.key = {e.unit, domain::DeviationKind::kForecast, master_->year, ""};
         s.open = true;
-        s.deviation = e.deviation_ore.value_or(0);
-        s.reference = e.budget_ore.value_or(0);
-        s.reported_deviation = s.deviation;
-        s.direction =
-            s.deviation > 0 ? domain::Direction::kUnfavourable : domain::Direction::kFavourable;
-        s.severity = service::FromWire(e.severity);
+        service::RestoreAmounts(e, s);
         s.opened_in = *period;
         s.as_of = *period;
         s.sequence = static_cast<std::uint32_t>(std::max<std::int64_t>(r.last_seq, 0));

@@ -25,6 +25,7 @@
 #include "bfu/kafka/admin.hpp"
 #include "bfu/kafka/producer.hpp"
 #include "bfu/kafka/reader.hpp"
+#include "e2e/prefixed_stack.hpp"
 #include "e2e/process.hpp"
 #include "support/stack_env.hpp"
 
@@ -32,24 +33,14 @@ namespace bfu {
 namespace {
 
 using namespace std::chrono_literals;
+using bfu::testing::BinaryDir;
 using bfu::testing::ChildProcess;
 using bfu::testing::Eventually;
+using bfu::testing::Slurp;
 using nlohmann::json;
 
 constexpr int kYear = 2026;
 constexpr const char* kToken = "s3cret-token";
-
-std::string BinaryDir() {
-    const char* d = std::getenv("BFU_BINARY_DIR");
-    return d != nullptr ? d : ".";
-}
-
-std::string Slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 struct PostResult {
     int status = 0;
@@ -67,33 +58,19 @@ PostResult Post(int port, const std::string& body, const std::vector<std::string
     return r;
 }
 
-class IngestProcess : public ::testing::Test {
+class IngestProcess : public bfu::testing::PrefixedStackTest {
 protected:
     void SetUp() override {
-        auto brokers = bfu::testing::KafkaBrokers();
-        ASSERT_TRUE(brokers.ok()) << brokers.error;
-        brokers_ = brokers.value;
-        prefix_ = bfu::testing::UniquePrefix();
-        dir_ = std::filesystem::temp_directory_path() / ("bfu-ingest-" + prefix_);
-        std::filesystem::create_directories(dir_);
+        ASSERT_NO_FATAL_FAILURE(OpenRun("ingest"));
         kafka::KafkaConfig cfg;
         cfg.brokers = brokers_;
-        auto admin = kafka::Admin::Create(cfg);
-        ASSERT_TRUE(admin.ok()) << admin.error().ToString();
-        std::vector<kafka::TopicSpec> specs;
-        for (const auto& t : contracts::topics::kAll) {
-            specs.push_back({prefix_ + std::string(t.name), t.partitions, 1,
-                             contracts::topics::TopicConfigs(t)});
-        }
-        auto created = (*admin)->CreateTopics(specs, 60s);
-        ASSERT_TRUE(created.ok()) << created.error().ToString();
         auto producer = kafka::Producer::Create(cfg);
         ASSERT_TRUE(producer.ok()) << producer.error().ToString();
         producer_ = std::move(producer).value();
         // Master data first, so ingest has it when it starts.
         municipality_ = cli::MakeExampleMunicipality(kYear);
-        Publish(municipality_.org);
-        Publish(municipality_.accounts);
+        ASSERT_NO_FATAL_FAILURE(Publish(*producer_, municipality_.org));
+        ASSERT_NO_FATAL_FAILURE(Publish(*producer_, municipality_.accounts));
         // A good two-line voucher (rent against the supplier debt) is the template.
         for (const auto& v : municipality_.vouchers) {
             if (v.voucher_id.value() != cli::kBadAccountVoucher && v.lines.size() == 2) {
@@ -107,30 +84,7 @@ protected:
     void TearDown() override {
         ingest_.reset();
         producer_.reset();
-        kafka::KafkaConfig cfg;
-        cfg.brokers = brokers_;
-        if (auto admin = kafka::Admin::Create(cfg); admin.ok()) {
-            std::vector<std::string> names;
-            for (const auto& t : contracts::topics::kAll) names.push_back(Topic(t.name));
-            (void)(*admin)->DeleteTopics(names, 30s);
-        }
-        if (!HasFailure()) std::filesystem::remove_all(dir_);
-    }
-
-    std::string Topic(std::string_view base) const { return prefix_ + std::string(base); }
-
-    template <typename T>
-    void Publish(const std::vector<T>& items) {
-        core::WallClock clock;
-        for (const auto& i : items) {
-            ASSERT_TRUE(
-                producer_
-                    ->Produce(Topic(T::kTopic), i.Key(),
-                              contracts::EncodeMessage(
-                                  i, {contracts::NewEventId(), "bfu/test", clock.Now(), i.Key()}))
-                    .ok());
-        }
-        ASSERT_TRUE(producer_->Flush(30s).ok());
+        CloseRun();
     }
 
     // The template voucher as `id`, its amounts times `factor` (still balanced); with
@@ -231,8 +185,7 @@ protected:
         return t.ok() ? std::move(t).value() : ingest::ControlTotals{};
     }
 
-    std::string brokers_, prefix_, log_;
-    std::filesystem::path dir_;
+    std::string log_;
     std::unique_ptr<kafka::Producer> producer_;
     std::unique_ptr<ChildProcess> ingest_;
     cli::ExampleMunicipality municipality_;

@@ -16,6 +16,10 @@ namespace bfu::service {
 [[nodiscard]] contracts::Severity ToWire(domain::Severity severity);
 // Back from the wire, e.g. to restore a deviation monitor's state from the latest event.
 [[nodiscard]] domain::Severity FromWire(contracts::Severity severity);
+// The öre of a budget, investment or forecast deviation's latest status event put back on a
+// monitor's state (its deviation, reference, the deviation last reported, direction and
+// severity), as analysis and forecasting restore their deviations.
+void RestoreAmounts(const contracts::DeviationEvent& event, domain::DeviationState& state);
 [[nodiscard]] contracts::DeviationEventKind ToWire(domain::TransitionType type);
 [[nodiscard]] contracts::Person ToWire(const domain::Manager& manager);
 
