@@ -8,6 +8,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +22,7 @@
 #include "bfu/kafka/consumer.hpp"
 #include "bfu/kafka/producer.hpp"
 #include "bfu/redis/redis.hpp"
+#include "e2e/process.hpp"
 #include "support/stack_env.hpp"
 
 namespace bfu::testing {
@@ -110,6 +114,9 @@ protected:
         ASSERT_TRUE(created.ok()) << created.error().ToString();
     }
     void CloseRun() {
+        for (auto& [name, p] : services_) {
+            if (p) p->Terminate(std::chrono::seconds(10));
+        }
         if (prefix_.empty()) return;
         RemovePrefixed(brokers_, redis_url_, prefix_);
         if (!HasFailure()) std::filesystem::remove_all(dir_);
@@ -117,6 +124,50 @@ protected:
     [[nodiscard]] std::string Topic(std::string_view base) const {
         return prefix_ + std::string(base);
     }
+    // What every service of the run is started with: the stack, the prefix for topics, group
+    // and Redis keys, the follow-up year, an HTTP port and a ZeroMQ endpoint of its own.
+    [[nodiscard]] std::map<std::string, std::string> ServiceEnv(const std::string& name, int year,
+                                                                int http_port) const {
+        return {
+            {"BFU_KAFKA_BROKERS", brokers_},
+            {"BFU_KAFKA_TOPIC_PREFIX", prefix_},
+            {"BFU_KAFKA_GROUP_ID", prefix_ + name},
+            {"BFU_REDIS_URL", redis_url_},
+            {"BFU_REDIS_PREFIX", prefix_},
+            {"BFU_FOLLOWUP_YEAR", std::to_string(year)},
+            {"BFU_HTTP_PORT", std::to_string(http_port)},
+            {"BFU_ZMQ_ENDPOINT", "tcp://127.0.0.1:" + std::to_string(FreePort())},
+        };
+    }
+    // Starts the built bfu-<name> with `env` (its HTTP port from BFU_HTTP_PORT), logging to
+    // <dir>/<name>.log; CloseRun stops it.
+    void StartService(const std::string& name, const std::map<std::string, std::string>& env) {
+        const auto bin = BinaryDir() + "/services/" + name + "/bfu-" + name;
+        ASSERT_TRUE(std::filesystem::exists(bin)) << bin;
+        services_[name] =
+            std::make_unique<ChildProcess>(bin, env, (dir_ / (name + ".log")).string());
+        http_ports_[name] = std::stoi(env.at("BFU_HTTP_PORT"));
+    }
+    // Waits until every started service answers /readyz with 200.
+    void WaitReady() {
+        for (const auto& [name, port] : http_ports_) {
+            const int p = port;
+            const bool ready = Eventually([&] { return HttpGet(p, "/readyz").status == 200; },
+                                          std::chrono::seconds(60));
+            ASSERT_TRUE(ready) << name << " not ready; log: " << Slurp(services_[name]->log());
+        }
+    }
+    // The value of a gauge or counter on a started service's /metrics; -1 when absent.
+    double Metric(const std::string& service, const std::string& name) {
+        auto r = HttpGet(http_ports_[service], "/metrics");
+        std::istringstream lines(r.body);
+        std::string line;
+        while (std::getline(lines, line)) {
+            if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
+        }
+        return -1;
+    }
+
     // Publishes messages to their topic under the prefix, as a producer of the stack would.
     template <typename T>
     void Publish(kafka::Producer& producer, const std::vector<T>& items) {
@@ -133,6 +184,8 @@ protected:
 
     std::string brokers_, redis_url_, prefix_;
     std::filesystem::path dir_;
+    std::map<std::string, std::unique_ptr<ChildProcess>> services_;
+    std::map<std::string, int> http_ports_;
 };
 
 }  // namespace bfu::testing

@@ -269,53 +269,16 @@ class ScriptedYear : public bfu::testing::PrefixedStackTest {
 protected:
     void SetUp() override { ASSERT_NO_FATAL_FAILURE(OpenRun("e2e")); }
 
-    void TearDown() override {
-        for (auto& [name, p] : services_) {
-            if (p) p->Terminate(10s);
-        }
-        CloseRun();
-    }
+    void TearDown() override { CloseRun(); }
 
     void StartServices() {
         for (const std::string name : {"ingest", "analysis", "forecasting"}) {
-            const int http = bfu::testing::FreePort();
-            std::map<std::string, std::string> env = {
-                {"BFU_KAFKA_BROKERS", brokers_},
-                {"BFU_KAFKA_TOPIC_PREFIX", prefix_},
-                {"BFU_KAFKA_GROUP_ID", prefix_ + name},
-                {"BFU_REDIS_URL", redis_url_},
-                {"BFU_REDIS_PREFIX", prefix_},
-                {"BFU_FOLLOWUP_YEAR", std::to_string(kYear)},
-                {"BFU_HTTP_PORT", std::to_string(http)},
-                {"BFU_ZMQ_ENDPOINT", "tcp://127.0.0.1:" + std::to_string(bfu::testing::FreePort())},
-            };
+            auto env = ServiceEnv(name, kYear, bfu::testing::FreePort());
             if (name == "forecasting") env["BFU_FOLLOWUP_BUSINESS_DATE"] = kBusinessDate;
-            const auto bin = BinaryDir() + "/services/" + name + "/bfu-" + name;
-            ASSERT_TRUE(std::filesystem::exists(bin)) << bin;
-            services_[name] =
-                std::make_unique<ChildProcess>(bin, env, (dir_ / (name + ".log")).string());
-            http_ports_[name] = http;
+            ASSERT_NO_FATAL_FAILURE(StartService(name, env));
         }
-        for (const auto& [name, port] : http_ports_) {
-            const int p = port;
-            const bool ready =
-                Eventually([&] { return bfu::testing::HttpGet(p, "/readyz").status == 200; }, 60s);
-            ASSERT_TRUE(ready) << name << " not ready; log: " << Slurp(services_[name]->log());
-        }
+        ASSERT_NO_FATAL_FAILURE(WaitReady());
     }
-
-    double Metric(const std::string& service, const std::string& name) {
-        auto r = bfu::testing::HttpGet(http_ports_[service], "/metrics");
-        std::istringstream lines(r.body);
-        std::string line;
-        while (std::getline(lines, line)) {
-            if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
-        }
-        return -1;
-    }
-
-    std::map<std::string, std::unique_ptr<ChildProcess>> services_;
-    std::map<std::string, int> http_ports_;
 };
 
 // The fields of a unit's Redis hash the script decides, as strings (docs/redis.md).

@@ -47,60 +47,22 @@ protected:
         std::filesystem::create_directories(dir_ / "reports");
     }
 
-    void TearDown() override {
-        for (auto& [name, p] : services_) {
-            if (p) p->Terminate(10s);
-        }
-        CloseRun();
-    }
+    void TearDown() override { CloseRun(); }
 
     void StartServices() {
-        const std::vector<std::string> names = {"ingest", "analysis", "forecasting", "notifier",
-                                                "reporting"};
         pub_endpoint_ = "tcp://127.0.0.1:" + std::to_string(bfu::testing::FreePort());
-        for (const auto& name : names) {
-            const int http = bfu::testing::FreePort();
-            std::map<std::string, std::string> env = {
-                {"BFU_KAFKA_BROKERS", brokers_},
-                {"BFU_KAFKA_TOPIC_PREFIX", prefix_},
-                {"BFU_KAFKA_GROUP_ID", prefix_ + name},
-                {"BFU_REDIS_URL", redis_url_},
-                {"BFU_REDIS_PREFIX", prefix_},
-                {"BFU_FOLLOWUP_YEAR", std::to_string(kYear)},
-                {"BFU_HTTP_PORT", std::to_string(http)},
-                {"BFU_ZMQ_ENDPOINT", "tcp://127.0.0.1:" + std::to_string(bfu::testing::FreePort())},
-                {"BFU_ZMQ_PUB_ENDPOINT", pub_endpoint_},
-                {"BFU_NOTIFIER_OUTBOX_DIR", (dir_ / "outbox").string()},
-                {"BFU_REPORTING_DIR", (dir_ / "reports").string()},
-            };
-            const auto bin = BinaryDir() + "/services/" + name + "/bfu-" + name;
-            ASSERT_TRUE(std::filesystem::exists(bin)) << bin;
-            services_[name] =
-                std::make_unique<ChildProcess>(bin, env, (dir_ / (name + ".log")).string());
-            http_ports_[name] = http;
+        for (const std::string name :
+             {"ingest", "analysis", "forecasting", "notifier", "reporting"}) {
+            auto env = ServiceEnv(name, kYear, bfu::testing::FreePort());
+            env["BFU_ZMQ_PUB_ENDPOINT"] = pub_endpoint_;
+            env["BFU_NOTIFIER_OUTBOX_DIR"] = (dir_ / "outbox").string();
+            env["BFU_REPORTING_DIR"] = (dir_ / "reports").string();
+            ASSERT_NO_FATAL_FAILURE(StartService(name, env));
         }
-        for (const auto& name : names) {
-            const int port = http_ports_[name];
-            const bool ready = Eventually(
-                [&] { return bfu::testing::HttpGet(port, "/readyz").status == 200; }, 60s);
-            ASSERT_TRUE(ready) << name << " not ready; log: " << Slurp(services_[name]->log());
-        }
-    }
-
-    // The value of a gauge or counter on a service's /metrics.
-    double Metric(const std::string& service, const std::string& name) {
-        auto r = bfu::testing::HttpGet(http_ports_[service], "/metrics");
-        std::istringstream lines(r.body);
-        std::string line;
-        while (std::getline(lines, line)) {
-            if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
-        }
-        return -1;
+        ASSERT_NO_FATAL_FAILURE(WaitReady());
     }
 
     std::string pub_endpoint_;
-    std::map<std::string, std::unique_ptr<ChildProcess>> services_;
-    std::map<std::string, int> http_ports_;
 };
 
 TEST_F(WalkingSkeleton, VoucherFlowsThroughEveryServiceToAlertsAndReport) {
