@@ -50,8 +50,6 @@ namespace bfu {
 namespace {
 
 using namespace std::chrono_literals;
-using bfu::testing::BinaryDir;
-using bfu::testing::ChildProcess;
 using bfu::testing::Eventually;
 using bfu::testing::Slurp;
 
