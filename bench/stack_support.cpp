@@ -262,23 +262,6 @@ std::optional<int> Child::Terminate(std::chrono::milliseconds timeout) {
     return std::nullopt;
 }
 
-int FreePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        ::close(fd);
-        throw std::runtime_error("no free loopback port");
-    }
-    const int port = ntohs(addr.sin_port);
-    ::close(fd);
-    return port;
-}
-
 std::pair<int, std::string> HttpGet(int port, const std::string& path) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};

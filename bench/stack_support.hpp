@@ -25,6 +25,7 @@
 #include "bfu/kafka/config.hpp"
 #include "bfu/kafka/consumer.hpp"
 #include "bfu/kafka/loop.hpp"
+#include "support/ports.hpp"
 
 namespace bfu::bench {
 
@@ -99,7 +100,8 @@ private:
     std::optional<int> exit_code_;
 };
 
-[[nodiscard]] int FreePort();
+// A loopback port for a service the bench starts (tests/support/ports.hpp).
+using testing::FreePort;
 // Status and body of GET http://127.0.0.1:<port><path>; status 0 when nothing answers.
 [[nodiscard]] std::pair<int, std::string> HttpGet(int port, const std::string& path);
 // The value of one series on /metrics, e.g. "bfu_analysis_lines_total" or

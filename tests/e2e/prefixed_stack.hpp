@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -117,6 +118,14 @@ protected:
         for (auto& [name, p] : services_) {
             if (p) p->Terminate(std::chrono::seconds(10));
         }
+        // A failed run's service logs end up in CI's output, not only in the kept folder.
+        if (HasFailure()) {
+            for (const auto& [name, p] : services_) {
+                if (!p) continue;
+                std::cerr << "---- last lines of " << p->log() << " ----\n"
+                          << Tail(p->log(), 40) << "\n";
+            }
+        }
         if (prefix_.empty()) return;
         RemovePrefixed(brokers_, redis_url_, prefix_);
         if (!HasFailure()) std::filesystem::remove_all(dir_);
@@ -152,9 +161,14 @@ protected:
     void WaitReady() {
         for (const auto& [name, port] : http_ports_) {
             const int p = port;
-            const bool ready = Eventually([&] { return HttpGet(p, "/readyz").status == 200; },
-                                          std::chrono::seconds(60));
-            ASSERT_TRUE(ready) << name << " not ready; log: " << Slurp(services_[name]->log());
+            auto& process = *services_[name];
+            // A service that exited (a port taken, a bad config) fails at once, whatever else
+            // may be answering on its port.
+            const bool ready = Eventually(
+                [&] { return !process.Running() || HttpGet(p, "/readyz").status == 200; },
+                std::chrono::seconds(60));
+            ASSERT_TRUE(process.Running()) << name << " exited; log: " << Slurp(process.log());
+            ASSERT_TRUE(ready) << name << " not ready; log: " << Slurp(process.log());
         }
     }
     // The value of a gauge or counter on a started service's /metrics; -1 when absent.

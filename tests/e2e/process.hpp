@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/ports.hpp"
+
 extern char** environ;
 
 namespace bfu::testing {
@@ -36,6 +38,19 @@ inline std::string Slurp(const std::filesystem::path& path) {
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+// The last `lines` lines of a text file (all of it when shorter).
+inline std::string Tail(const std::filesystem::path& path, std::size_t lines) {
+    const std::string all = Slurp(path);
+    std::size_t pos = all.size();
+    if (pos > 0 && all[pos - 1] == '\n') --pos;
+    for (std::size_t n = 0; n < lines && pos > 0; ++n) {
+        const auto nl = all.rfind('\n', pos - 1);
+        if (nl == std::string::npos) return all;
+        pos = nl;
+    }
+    return all.substr(pos == 0 ? 0 : pos + 1);
 }
 
 class ChildProcess {
@@ -117,21 +132,6 @@ private:
     bool exited_ = false;
     std::optional<int> exit_code_;
 };
-
-// A port on 127.0.0.1 that was free a moment ago.
-inline int FreePort() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    socklen_t len = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-    const int port = ntohs(addr.sin_port);
-    ::close(fd);
-    return port;
-}
 
 struct HttpResult {
     int status = 0;    // 0 when nothing answered

@@ -1,12 +1,9 @@
 // Against a private redis-server this test starts and stops itself (never the shared stack's),
 // for what cannot be done to a shared server: a real server restart, an outage longer than the
 // reconnect budget, and FLUSHDB.
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,24 +11,14 @@
 #include <thread>
 
 #include "bfu/redis/redis.hpp"
+#include "support/ports.hpp"
 
 namespace bfu::redis {
 namespace {
 
 using namespace std::chrono_literals;
+using bfu::testing::FreePort;
 using ::testing::HasSubstr;
-
-int FreePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    ::inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-    socklen_t len = sizeof sa;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-    ::close(fd);
-    return ntohs(sa.sin_port);
-}
 
 // A redis-server child process on a given port, without persistence.
 class PrivateRedis {

@@ -1,37 +1,22 @@
 // ZeroMQ on loopback TCP: request/reply, lazy-pirate retries against a server that is down and
 // then comes up, and PUB/SUB with a topic filter.
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "bfu/zmq/zmq.hpp"
+#include "support/ports.hpp"
 
 namespace bfu::zmq {
 namespace {
 
 using namespace std::chrono_literals;
+using bfu::testing::FreePort;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-// A loopback port nobody listens on right now (bound then released by the kernel).
-int FreePort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in sa{};
-    sa.sin_family = AF_INET;
-    ::inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
-    socklen_t len = sizeof sa;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
-    ::close(fd);
-    return ntohs(sa.sin_port);
-}
 
 core::Result<Json> Echo(const Json& req) {
     if (req.value("op", "") == "fail") {
