@@ -139,8 +139,7 @@ private:
         const auto origin = contracts::Origin::Http(request_id_ + ":" + std::to_string(index));
         auto d = Decide(*state_->checker, element, contracts::IngestWay::kHttp, origin,
                         state_->options.topics, clock.Now());
-        if (d.check.kind == CheckResult::Kind::kAccepted)
-            taken_.push_back({d.check.voucher_key, origin});
+        taken_.Note(d.check, origin);
         if (!in_transaction_) {
             if (auto s = state_->producer->Begin(); !s.ok()) {
                 failure_ = s.error().ToString();
@@ -193,8 +192,7 @@ private:
             (void)state_->producer->Abort(kCommitTimeout);
             in_transaction_ = false;
         }
-        for (const auto& [key, origin] : taken_) state_->checker->Forget(key, origin);
-        taken_.clear();
+        taken_.TakeBackAll(*state_->checker);
         state_->log->Warn("vouchers post not written",
                           {{"request_id", request_id_}, {"reason", why}});
     }
@@ -226,7 +224,7 @@ private:
     bool in_transaction_ = false;
     bool finished_ = false;
     std::string failure_;
-    std::vector<std::pair<std::string, contracts::Origin>> taken_;
+    BatchClaims taken_;
     json results_ = json::array();
     std::uint64_t accepted_ = 0, rejected_ = 0, duplicate_ = 0, lines_ = 0;
 };

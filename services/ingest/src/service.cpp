@@ -114,6 +114,17 @@ void Wire(runtime::Context& ctx) {
                                   "must be 0..64, not " + std::to_string(check_threads));
     }
     auto workers = std::make_shared<ParallelFor>(static_cast<unsigned>(check_threads));
+    // The batch's acceptances, taken back when the loop drops its outputs (both run on the
+    // loop thread).
+    auto claims = std::make_shared<BatchClaims>();
+    spec.options.on_discarded = [checker, claims](const auto& dropped) {
+        std::vector<contracts::Origin> origins;
+        origins.reserve(dropped.size());
+        for (const auto& p : dropped) {
+            origins.push_back(contracts::Origin::Kafka(p.topic, p.partition, p.offset));
+        }
+        claims->TakeBack(*checker, origins);
+    };
     spec.before_start = [master, decision_log](std::stop_token st) {
         master->WaitCaughtUp(st);
         decision_log->WaitLoaded(st);
@@ -135,8 +146,10 @@ void Wire(runtime::Context& ctx) {
         workers->Run(n, [&](std::size_t i) {
             checks[i] = checker->Prepare(batch[i].value, origins[i], now);
         });
+        claims->Clear();
         for (std::size_t i = 0; i < n; ++i) {
             checks[i] = checker->Finish(std::move(checks[i]), origins[i]);
+            claims->Note(checks[i], origins[i]);
         }
         std::vector<kafka::Outcome> outcomes(n);
         workers->Run(n, [&](std::size_t i) {

@@ -324,4 +324,31 @@ std::vector<RejectReason> VoucherChecker::Validate(
     return reasons;
 }
 
+void BatchClaims::Note(const CheckResult& check, const contracts::Origin& origin) {
+    if (check.kind == CheckResult::Kind::kAccepted && !check.voucher_key.empty()) {
+        claims_.emplace_back(check.voucher_key, origin);
+    }
+}
+
+std::size_t BatchClaims::TakeBack(VoucherChecker& checker,
+                                  const std::vector<contracts::Origin>& dropped) {
+    std::unordered_set<std::string> ids;
+    for (const auto& o : dropped) ids.insert(OriginId(o));
+    std::size_t taken = 0;
+    std::erase_if(claims_, [&](const auto& claim) {
+        if (!ids.contains(OriginId(claim.second))) return false;
+        checker.Forget(claim.first, claim.second);
+        ++taken;
+        return true;
+    });
+    return taken;
+}
+
+std::size_t BatchClaims::TakeBackAll(VoucherChecker& checker) {
+    for (const auto& [key, origin] : claims_) checker.Forget(key, origin);
+    const std::size_t taken = claims_.size();
+    claims_.clear();
+    return taken;
+}
+
 }  // namespace bfu::ingest

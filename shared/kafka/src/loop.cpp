@@ -130,11 +130,13 @@ public:
             }
             Plan plan = MakePlan(batch, outcomes, options_);
             if (plan.fatal) {
+                Discard(batch, plan.start);
                 return *plan.fatal;
             }
             if (!plan.to_produce.empty() || !plan.commit.empty()) {
                 core::Status written = write(plan);
                 if (!written.ok()) {
+                    Discard(batch, plan.start);
                     if (!written.error().IsRetryable()) {
                         return written;
                     }
@@ -151,6 +153,7 @@ public:
                 }
             }
             if (!plan.retry.empty()) {
+                Discard(batch, plan.retry);
                 Rewind(plan.retry);
                 Retry(stop);
             } else {
@@ -161,6 +164,24 @@ public:
     }
 
 private:
+    // Tells on_discarded of the batch's records at or after `from` in their partition.
+    void Discard(const std::vector<Message>& batch,
+                 const std::map<TopicPartition, std::int64_t>& from) const {
+        if (!options_.on_discarded) {
+            return;
+        }
+        std::vector<TopicPartitionOffset> dropped;
+        for (const Message& m : batch) {
+            auto it = from.find(TopicPartition{m.topic, m.partition});
+            if (it != from.end() && m.offset >= it->second) {
+                dropped.push_back({m.topic, m.partition, m.offset});
+            }
+        }
+        if (!dropped.empty()) {
+            options_.on_discarded(dropped);
+        }
+    }
+
     void Retry(std::stop_token stop) {
         if (stats_ != nullptr) {
             ++stats_->retries;

@@ -1,6 +1,7 @@
 // RunLoop against the real broker: poison to the dead-letter topic with the reason, offsets
-// committed only after the outputs are durable, retryable errors retried, and a restart after
-// a fatal error resumes at the failed message.
+// committed only after the outputs are durable, retryable errors retried (every record read
+// again told to on_discarded first), and a restart after a fatal error resumes at the failed
+// message.
 #include "bfu/kafka/loop.hpp"
 
 #include <gtest/gtest.h>
@@ -63,6 +64,7 @@ public:
         std::lock_guard lock(mu_);
         for (const auto& m : batch) {
             seen_.push_back(m.value);
+            ++handled_[{m.partition, m.offset}];
             Outcome o;
             if (m.value == fatal_on_) {
                 o.status = core::Error(core::Errc::kInternal, "simulated bug");
@@ -85,11 +87,43 @@ public:
         return seen_;
     }
 
+    // LoopOptions::on_discarded of a loop running this handler.
+    void Discarded(const std::vector<TopicPartitionOffset>& dropped) {
+        std::lock_guard lock(mu_);
+        for (const auto& p : dropped) ++discarded_[{p.partition, p.offset}];
+    }
+    std::size_t DiscardedCount() const {
+        std::lock_guard lock(mu_);
+        return discarded_.size();
+    }
+
+    // Every record handled again had its outputs dropped before, once per extra time, and no
+    // record is reported dropped more often than it was handled again. Empty when it holds.
+    std::string DiscardedMatchesRereads() const {
+        std::lock_guard lock(mu_);
+        std::string out;
+        for (const auto& [pos, times] : handled_) {
+            const auto d = discarded_.find(pos);
+            const int dropped = d == discarded_.end() ? 0 : d->second;
+            if (dropped != times - 1) {
+                out += "[" + std::to_string(pos.first) + "]@" + std::to_string(pos.second) +
+                       " handled " + std::to_string(times) + "x, discarded " +
+                       std::to_string(dropped) + "x; ";
+            }
+        }
+        for (const auto& [pos, times] : discarded_) {
+            if (handled_.count(pos) == 0) out += "discarded but never handled; ";
+        }
+        return out;
+    }
+
 private:
     std::string out_;
     std::string fatal_on_;
     mutable std::mutex mu_;
     std::vector<std::string> seen_;
+    std::map<std::pair<std::int32_t, std::int64_t>, int> handled_;    // times handled
+    std::map<std::pair<std::int32_t, std::int64_t>, int> discarded_;  // times dropped
     int flaky_failures_ = 0;
 };
 
@@ -251,9 +285,11 @@ TEST(KafkaRunLoop, TransactionalLoopWritesEachOutputExactlyOnce) {
     Handler handler(f.out);
     LoopStats stats;
     std::stop_source stop;
+    LoopOptions options = Options(f);
+    options.on_discarded = [&](const auto& dropped) { handler.Discarded(dropped); };
     auto done = std::async(std::launch::async, [&] {
         return RunLoop(*consumer.value(), *producer.value(), std::ref(handler), stop.get_token(),
-                       Options(f), &stats);
+                       options, &stats);
     });
     const bool finished = testing::PollUntil([&] {
         auto c = consumer.value()->Committed({{f.in, 0}, {f.in, 1}}, 5s);
@@ -272,6 +308,9 @@ TEST(KafkaRunLoop, TransactionalLoopWritesEachOutputExactlyOnce) {
     ASSERT_TRUE(finished);
     EXPECT_EQ(stats.dead_lettered.load(), 3U);
     EXPECT_GE(stats.retries.load(), 1U);
+    // flaky-7 and what followed it in its partition were dropped and read again, and told.
+    EXPECT_GE(handler.DiscardedCount(), 1U);
+    EXPECT_EQ(handler.DiscardedMatchesRereads(), "");
 
     testing::WriteSentinel(brokers, f.out, "end");
     const auto outs = testing::ReadThroughSentinel(brokers, f.out, "end");
@@ -310,9 +349,11 @@ TEST(KafkaRunLoop, UndeliverableOutputCommitsNothingUntilItIsDurable) {
         auto c = consumer.value()->Committed({{f.in, 0}}, 5s);
         return c.ok() ? c->at(0).offset : -2;
     };
+    LoopOptions options = Options(f);
+    options.on_discarded = [&](const auto& dropped) { handler.Discarded(dropped); };
     auto done = std::async(std::launch::async, [&] {
         return RunLoop(*consumer.value(), *producer.value(), std::ref(handler), stop.get_token(),
-                       Options(f), &stats);
+                       options, &stats);
     });
 
     // Several failed attempts, and still nothing committed.
@@ -334,6 +375,9 @@ TEST(KafkaRunLoop, UndeliverableOutputCommitsNothingUntilItIsDurable) {
     const core::Status result = done.get();
     EXPECT_TRUE(result.ok()) << result.error().ToString();
     ASSERT_TRUE(finished) << "committed offset " << committed_offset();
+    // Every failed write dropped its whole batch, and the loop said so for each record.
+    EXPECT_GE(handler.DiscardedCount(), 1U);
+    EXPECT_EQ(handler.DiscardedMatchesRereads(), "");
 
     testing::WriteSentinel(brokers, f.out, "end");
     const auto outs = ByValue(testing::ReadThroughSentinel(brokers, f.out, "end"));

@@ -26,6 +26,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "bfu/contracts/ledger.hpp"
@@ -98,6 +100,29 @@ private:
     std::shared_ptr<const service::MasterData> master_;
     mutable std::mutex seen_mu_;
     std::unordered_map<std::string, contracts::Origin> seen_;  // voucher key -> first acceptance
+};
+
+// The acceptances one batch claimed in the register, kept until its outputs are written. Those
+// of records whose outputs were dropped (an aborted transaction, a batch read again) are taken
+// back with Forget, so the records read again are decided as the first time: an accepted voucher
+// is accepted again, and an earlier rejected copy of it stays a rejection (with its reasons on
+// bfu.ledger.rejected) instead of becoming a duplicate of an acceptance that was never written.
+//
+// Thread-safety: none; one per way in, used by the thread that writes that way's batches.
+class BatchClaims {
+public:
+    // Starts a new batch.
+    void Clear() { claims_.clear(); }
+    // Notes `check` of the record at `origin` if it was an acceptance.
+    void Note(const CheckResult& check, const contracts::Origin& origin);
+    // Takes back the acceptances of the records at `dropped`; returns how many.
+    std::size_t TakeBack(VoucherChecker& checker, const std::vector<contracts::Origin>& dropped);
+    // Takes back every acceptance of the batch; returns how many.
+    std::size_t TakeBackAll(VoucherChecker& checker);
+    [[nodiscard]] std::size_t size() const { return claims_.size(); }
+
+private:
+    std::vector<std::pair<std::string, contracts::Origin>> claims_;
 };
 
 }  // namespace bfu::ingest

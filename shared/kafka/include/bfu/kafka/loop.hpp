@@ -14,7 +14,7 @@
 // with a TransactionalProducer, in the same transaction as the outputs (exactly-once for
 // read_committed readers). When producing, flushing, committing or the transaction fails
 // retryably, every partition of the batch is rewound to its first record and retried after
-// a back-off.
+// a back-off. LoopOptions::on_discarded hears of every record whose outputs were dropped.
 //
 // The loop runs on the calling thread until `stop` is requested (returns Ok) or a fatal error
 // (returns it). The caller has subscribed the consumer and closes it afterwards.
@@ -62,6 +62,12 @@ struct LoopOptions {
     std::string source;  // the service name, put in the dead-letter headers
     // Where the loop reports retries and rewinds; stderr when empty.
     std::function<void(std::string_view)> log;
+    // Called on the loop thread with the position of every record of a batch whose outputs
+    // were handled but not written: the whole batch when writing it failed (the transaction
+    // aborted) or a fatal error stopped the loop, the rest of a partition from a retryable
+    // outcome on. A handler that keeps state per record (ingest's duplicate register) takes
+    // it back here, so the record read again is decided as if the first try never happened.
+    std::function<void(const std::vector<TopicPartitionOffset>&)> on_discarded;
 };
 
 // Counters the loop keeps; atomics, so a health check or a test may read them while the loop
