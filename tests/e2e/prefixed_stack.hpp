@@ -64,11 +64,9 @@ inline void RemovePrefixed(const std::string& brokers, const std::string& redis_
     }
 }
 
-// Every committed record of `topic` from the beginning: reads until at least `at_least` have
-// arrived and then one quiet second more shows nothing else is coming, or until `timeout`.
-inline std::vector<kafka::Message> ReadTopic(const std::string& brokers, const std::string& topic,
-                                             std::size_t at_least,
-                                             std::chrono::milliseconds timeout) {
+// A read_committed consumer of `topic` from its beginning, in a group of its own.
+inline std::unique_ptr<kafka::Consumer> OpenTopicReader(const std::string& brokers,
+                                                        const std::string& topic) {
     kafka::KafkaConfig cfg;
     cfg.brokers = brokers;
     cfg.group_id = UniquePrefix() + "reader";
@@ -76,13 +74,23 @@ inline std::vector<kafka::Message> ReadTopic(const std::string& brokers, const s
     cfg.properties["isolation.level"] = "read_committed";
     auto consumer = kafka::Consumer::Create(cfg);
     EXPECT_TRUE(consumer.ok()) << consumer.error().ToString();
-    std::vector<kafka::Message> out;
-    if (!consumer.ok()) return out;
+    if (!consumer.ok()) return nullptr;
     EXPECT_TRUE((*consumer)->Subscribe({topic}).ok());
+    return std::move(consumer).value();
+}
+
+// Every committed record of `topic` from the beginning: reads until at least `at_least` have
+// arrived and then one quiet second more shows nothing else is coming, or until `timeout`.
+inline std::vector<kafka::Message> ReadTopic(const std::string& brokers, const std::string& topic,
+                                             std::size_t at_least,
+                                             std::chrono::milliseconds timeout) {
+    std::vector<kafka::Message> out;
+    auto consumer = OpenTopicReader(brokers, topic);
+    if (!consumer) return out;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     int quiet = 0;
     while (std::chrono::steady_clock::now() < deadline) {
-        auto batch = (*consumer)->Poll(1000, std::chrono::milliseconds(200));
+        auto batch = consumer->Poll(1000, std::chrono::milliseconds(200));
         if (batch.ok() && !batch->empty()) {
             quiet = 0;
             for (auto& m : *batch) out.push_back(std::move(m));
@@ -90,7 +98,26 @@ inline std::vector<kafka::Message> ReadTopic(const std::string& brokers, const s
         }
         if (out.size() >= at_least && ++quiet >= 5) break;
     }
-    (void)(*consumer)->Close();
+    (void)consumer->Close();
+    return out;
+}
+
+// Every committed record of `topic` from the beginning, read until `done(records so far)` is
+// true or `timeout` (a slow service is waited for, not taken for a quiet one).
+template <typename Done>
+std::vector<kafka::Message> ReadTopicUntil(const std::string& brokers, const std::string& topic,
+                                           Done done, std::chrono::milliseconds timeout) {
+    std::vector<kafka::Message> out;
+    auto consumer = OpenTopicReader(brokers, topic);
+    if (!consumer) return out;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done(out) && std::chrono::steady_clock::now() < deadline) {
+        auto batch = consumer->Poll(1000, std::chrono::milliseconds(200));
+        if (batch.ok()) {
+            for (auto& m : *batch) out.push_back(std::move(m));
+        }
+    }
+    (void)consumer->Close();
     return out;
 }
 

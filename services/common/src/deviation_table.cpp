@@ -1,13 +1,11 @@
 #include "bfu/service/deviation_table.hpp"
 
 #include <algorithm>
-#include <random>
 
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/topics.hpp"
-#include "bfu/kafka/admin.hpp"
-#include "bfu/kafka/consumer.hpp"
 #include "bfu/service/kafka_settings.hpp"
+#include "bfu/service/topic_follower.hpp"
 
 namespace bfu::service {
 
@@ -18,12 +16,6 @@ using contracts::DeviationEventKind;
 bool IsStatusEvent(DeviationEventKind kind) {
     return kind == DeviationEventKind::kOpened || kind == DeviationEventKind::kChanged ||
            kind == DeviationEventKind::kClosed;
-}
-
-std::string RandomSuffix() {
-    std::random_device rd;
-    std::uniform_int_distribution<std::uint64_t> dist;
-    return std::to_string(dist(rd) % 1'000'000'000ULL);
 }
 
 // Adds or replaces the element whose key equals key_of(value); true when anything changed.
@@ -154,11 +146,9 @@ DeviationTable::DeviationTable(kafka::KafkaConfig config, std::string topic, run
       topic_(std::move(topic)),
       ctx_(ctx),
       on_event_(std::move(on_event)) {
-    // A private group per process: every instance reads every event from the start and never
+    // Read without a group: every instance reads every event from the start and never
     // commits, so the table is always complete.
-    config_.group_id = config_.client_id + "-deviations-" + RandomSuffix();
-    config_.properties["auto.offset.reset"] = "earliest";
-    config_.properties["isolation.level"] = "read_committed";
+    config_.group_id.clear();
 }
 
 DeviationTable::~DeviationTable() { Stop(); }
@@ -227,49 +217,13 @@ void DeviationTable::MarkCaughtUp() {
 
 void DeviationTable::Run(std::stop_token stop) {
     auto& log = ctx_.logger();
-    auto fail = [&](const std::string& what) {
-        ctx_.RequestShutdown(runtime::kExitFatal, "deviation table: " + what);
-    };
-    // The high watermarks at start: once every partition is read up to them, the table holds
-    // every event published before this instance started.
-    std::map<std::int32_t, std::int64_t> targets;
-    {
-        auto admin = kafka::Admin::Create(config_);
-        if (!admin.ok()) return fail(admin.error().ToString());
-        auto parts = (*admin)->PartitionCount(topic_, config_.startup_timeout);
-        if (!parts.ok()) return fail("topic " + topic_ + ": " + parts.error().ToString());
-        for (std::int32_t p = 0; p < *parts; ++p) {
-            auto wm = (*admin)->QueryWatermarks(topic_, p, config_.startup_timeout);
-            if (wm.ok() && wm->high > wm->low) targets[p] = wm->high;
-        }
-    }
-    auto consumer = kafka::Consumer::Create(config_);
-    if (!consumer.ok()) return fail(consumer.error().ToString());
-    if (auto s = (*consumer)->Subscribe({topic_}); !s.ok()) return fail(s.error().ToString());
-
     auto& held = ctx_.metrics().GetGauge("bfu_deviation_table_records",
                                          "Deviations held in the deviation table", {});
     auto& bad = ctx_.metrics().GetCounter("bfu_deviation_table_bad_records_total",
                                           "bfu.deviations records that did not decode", {});
-    if (targets.empty()) MarkCaughtUp();
-    int empty_polls = 0;
-    while (!stop.stop_requested()) {
-        auto batch = (*consumer)->Poll(1000, std::chrono::milliseconds(200));
-        if (!batch.ok()) {
-            if (batch.error().IsFatal()) return fail(batch.error().ToString());
-            log.Warn("deviation table poll", {{"error", batch.error().ToString()}});
-            continue;
-        }
-        if (batch->empty()) {
-            // Transaction markers may sit at the end of a partition (the last readable offset
-            // is then below the high watermark); after a quiet second everything is read.
-            if (++empty_polls >= 5) MarkCaughtUp();
-            continue;
-        }
-        empty_polls = 0;
-        for (const auto& m : *batch) {
-            auto it = targets.find(m.partition);
-            if (it != targets.end() && m.offset + 1 >= it->second) targets.erase(it);
+    TopicFollowerHooks hooks;
+    hooks.on_batch = [&](const std::vector<kafka::Message>& batch) {
+        for (const auto& m : batch) {
             auto event = contracts::DecodeMessage<contracts::DeviationEvent>(m.value);
             if (!event.ok()) {
                 bad.Inc();
@@ -288,9 +242,12 @@ void DeviationTable::Run(std::stop_token stop) {
             held.Set(static_cast<double>(count));
             if (on_event_) on_event_(*event);
         }
-        if (targets.empty()) MarkCaughtUp();
+    };
+    hooks.on_caught_up = [&] { MarkCaughtUp(); };
+    auto done = FollowTopics(config_, {topic_}, stop, hooks, log);
+    if (!done.ok()) {
+        ctx_.RequestShutdown(runtime::kExitFatal, "deviation table: " + done.error().ToString());
     }
-    (void)(*consumer)->Close();
 }
 
 }  // namespace bfu::service

@@ -1,22 +1,8 @@
 #include "bfu/service/master_table.hpp"
 
-#include <random>
-#include <stdexcept>
-
-#include "bfu/kafka/admin.hpp"
-#include "bfu/kafka/consumer.hpp"
+#include "bfu/service/topic_follower.hpp"
 
 namespace bfu::service {
-
-namespace {
-
-std::string RandomSuffix() {
-    std::random_device rd;
-    std::uniform_int_distribution<std::uint64_t> dist;
-    return std::to_string(dist(rd) % 1'000'000'000ULL);
-}
-
-}  // namespace
 
 MasterTable::MasterTable(kafka::KafkaConfig config, std::vector<std::string> topics,
                          OnChange on_change, runtime::Context& ctx)
@@ -25,10 +11,9 @@ MasterTable::MasterTable(kafka::KafkaConfig config, std::vector<std::string> top
       on_change_(std::move(on_change)),
       ctx_(ctx),
       snapshot_(std::make_shared<MasterSnapshot>()) {
-    // A private group per process: every instance reads every record from the start and
-    // never commits, so the table is always complete.
-    config_.group_id = config_.client_id + "-master-" + RandomSuffix();
-    config_.properties["auto.offset.reset"] = "earliest";
+    // Read without a group: every instance reads every record from the start and never
+    // commits, so the table is always complete.
+    config_.group_id.clear();
 }
 
 MasterTable::~MasterTable() { Stop(); }
@@ -55,77 +40,18 @@ std::shared_ptr<const MasterSnapshot> MasterTable::Snapshot() const {
 }
 
 void MasterTable::Run(std::stop_token stop) {
-    auto& log = ctx_.logger();
-    // The high watermarks at start: once every partition is read up to them, the table holds
-    // everything that was published before this instance started.
-    std::map<std::pair<std::string, std::int32_t>, std::int64_t> targets;
-    {
-        auto admin = kafka::Admin::Create(config_);
-        if (!admin.ok()) {
-            ctx_.RequestShutdown(runtime::kExitFatal, "master table: " + admin.error().ToString());
-            return;
-        }
-        for (const auto& topic : topics_) {
-            auto parts = (*admin)->PartitionCount(topic, config_.startup_timeout);
-            if (!parts.ok()) {
-                ctx_.RequestShutdown(runtime::kExitFatal, "master table: topic " + topic + ": " +
-                                                              parts.error().ToString());
-                return;
-            }
-            for (std::int32_t p = 0; p < *parts; ++p) {
-                auto wm = (*admin)->QueryWatermarks(topic, p, config_.startup_timeout);
-                if (wm.ok() && wm->high > wm->low) targets[{topic, p}] = wm->high;
-            }
-        }
-    }
-    auto consumer = kafka::Consumer::Create(config_);
-    if (!consumer.ok()) {
-        ctx_.RequestShutdown(runtime::kExitFatal, "master table: " + consumer.error().ToString());
-        return;
-    }
-    if (auto s = (*consumer)->Subscribe(topics_); !s.ok()) {
-        ctx_.RequestShutdown(runtime::kExitFatal, "master table: " + s.error().ToString());
-        return;
-    }
     auto& records =
         ctx_.metrics().GetGauge("bfu_master_records", "Records held in the master-data table", {});
-    int empty_polls = 0;
     MasterSnapshot table;
-    auto mark_caught_up = [&] {
-        if (!caught_up_.exchange(true)) {
-            log.Info("master data caught up", {{"records", static_cast<double>(records.Value())}});
-            std::lock_guard lock(mu_);
-            cv_.notify_all();
-        }
-    };
-    if (targets.empty()) mark_caught_up();
-    while (!stop.stop_requested()) {
-        auto batch = (*consumer)->Poll(1000, std::chrono::milliseconds(200));
-        if (!batch.ok()) {
-            if (batch.error().IsFatal()) {
-                ctx_.RequestShutdown(runtime::kExitFatal,
-                                     "master table: " + batch.error().ToString());
-                return;
-            }
-            log.Warn("master table poll", {{"error", batch.error().ToString()}});
-            continue;
-        }
-        if (batch->empty()) {
-            // Transaction markers may sit at the end of a partition; after a quiet second the
-            // table holds everything there is.
-            if (++empty_polls >= 5) mark_caught_up();
-            continue;
-        }
-        empty_polls = 0;
-        for (const auto& m : *batch) {
+    TopicFollowerHooks hooks;
+    hooks.on_batch = [&](const std::vector<kafka::Message>& batch) {
+        for (const auto& m : batch) {
             auto& keyed = table[m.topic];
             if (m.value.empty()) {
                 keyed.erase(m.key);
             } else {
                 keyed[m.key] = m.value;
             }
-            auto it = targets.find({m.topic, m.partition});
-            if (it != targets.end() && m.offset + 1 >= it->second) targets.erase(it);
         }
         std::size_t count = 0;
         for (const auto& [t, keyed] : table) count += keyed.size();
@@ -136,9 +62,18 @@ void MasterTable::Run(std::stop_token stop) {
             snapshot_ = snap;
         }
         if (on_change_) on_change_(*snap);
-        if (targets.empty()) mark_caught_up();
+    };
+    hooks.on_caught_up = [&] {
+        ctx_.logger().Info("master data caught up",
+                           {{"records", static_cast<double>(records.Value())}});
+        std::lock_guard lock(mu_);
+        caught_up_.store(true);
+        cv_.notify_all();
+    };
+    auto done = FollowTopics(config_, topics_, stop, hooks, ctx_.logger());
+    if (!done.ok()) {
+        ctx_.RequestShutdown(runtime::kExitFatal, "master table: " + done.error().ToString());
     }
-    (void)(*consumer)->Close();
 }
 
 }  // namespace bfu::service

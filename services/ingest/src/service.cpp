@@ -1,7 +1,10 @@
 #include "bfu/ingest/service.hpp"
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <utility>
 
 #include "bfu/contracts/topics.hpp"
 #include "bfu/ingest/decision.hpp"
@@ -117,13 +120,42 @@ void Wire(runtime::Context& ctx) {
     // The batch's acceptances, taken back when the loop drops its outputs (both run on the
     // loop thread).
     auto claims = std::make_shared<BatchClaims>();
-    spec.options.on_discarded = [checker, claims](const auto& dropped) {
+    // The batch's decisions, counted in the metrics once written (a batch read again is
+    // decided again, and counted then).
+    struct Decided {
+        CheckResult::Kind kind;
+        std::size_t lines;
+        bool dropped;
+    };
+    auto decided = std::make_shared<std::map<std::pair<std::int32_t, std::int64_t>, Decided>>();
+    spec.options.on_discarded = [checker, claims, decided](const auto& dropped) {
         std::vector<contracts::Origin> origins;
         origins.reserve(dropped.size());
         for (const auto& p : dropped) {
             origins.push_back(contracts::Origin::Kafka(p.topic, p.partition, p.offset));
+            if (auto it = decided->find({p.partition, p.offset}); it != decided->end()) {
+                it->second.dropped = true;
+            }
         }
         claims->TakeBack(*checker, origins);
+    };
+    spec.options.on_written = [=] {
+        for (const auto& [at, d] : *decided) {
+            if (d.dropped) continue;
+            switch (d.kind) {
+                case CheckResult::Kind::kAccepted:
+                    accepted->Inc();
+                    lines_out->Inc(d.lines);
+                    break;
+                case CheckResult::Kind::kRejected:
+                    rejected->Inc();
+                    break;
+                case CheckResult::Kind::kDuplicate:
+                    duplicate->Inc();
+                    break;
+            }
+        }
+        decided->clear();
     };
     spec.before_start = [master, decision_log](std::stop_token st) {
         master->WaitCaughtUp(st);
@@ -157,23 +189,17 @@ void Wire(runtime::Context& ctx) {
                 MakeDecision(checks[i], WayOfRecord(batch[i].headers), origins[i], now);
             outcomes[i].outputs = VoucherOutputs(checks[i], decision, topics, now);
         });
-        for (const auto& check : checks) {
-            switch (check.kind) {
-                case CheckResult::Kind::kAccepted:
-                    accepted->Inc();
-                    lines_out->Inc(check.lines.size());
-                    break;
-                case CheckResult::Kind::kRejected:
-                    rejected->Inc();
-                    log.Info("voucher rejected",
-                             {{"key", check.rejected.Key()},
-                              {"reason", check.rejected.reasons.front().code},
-                              {"message", check.rejected.reasons.front().message}});
-                    break;
-                case CheckResult::Kind::kDuplicate:
-                    duplicate->Inc();
-                    log.Info("duplicate voucher", {{"key", check.voucher_key}});
-                    break;
+        decided->clear();
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& check = checks[i];
+            decided->insert_or_assign({batch[i].partition, batch[i].offset},
+                                      Decided{check.kind, check.lines.size(), false});
+            if (check.kind == CheckResult::Kind::kRejected) {
+                log.Info("voucher rejected", {{"key", check.rejected.Key()},
+                                              {"reason", check.rejected.reasons.front().code},
+                                              {"message", check.rejected.reasons.front().message}});
+            } else if (check.kind == CheckResult::Kind::kDuplicate) {
+                log.Info("duplicate voucher", {{"key", check.voucher_key}});
             }
         }
         return outcomes;

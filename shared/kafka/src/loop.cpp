@@ -154,6 +154,11 @@ public:
             }
             if (!plan.retry.empty()) {
                 Discard(batch, plan.retry);
+            }
+            if (options_.on_written) {
+                options_.on_written();
+            }
+            if (!plan.retry.empty()) {
                 Rewind(plan.retry);
                 Retry(stop);
             } else {

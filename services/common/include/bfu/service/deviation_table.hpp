@@ -16,13 +16,14 @@
 // `last_seq` is the highest seq seen, so a writer appends the next one as last_seq + 1.
 //
 // DeviationTable is the Kafka part: a runtime::Component every instance runs. It reads
-// bfu.deviations from the beginning with a private consumer group (all partitions,
+// bfu.deviations from the beginning without a consumer group (FollowTopics: all partitions,
 // read_committed, never committing), continuously, and folds every event. Ready() (and
-// WaitCaughtUp) turn true once it has read up to the high watermarks seen at start.
+// WaitCaughtUp) turn true once it has read everything committed before it started (exact,
+// transaction markers included).
 // Records that do not decode are counted (bfu_deviation_table_bad_records_total) and logged.
 //
 // Lifecycle: made with Add(ctx, service) in a service's wire function (or constructed
-// directly); Start subscribes and starts the reader thread, Stop joins it.
+// directly); Start starts the reader thread, Stop joins it.
 // Thread-safety: every query and Apply may be called from any thread; `on_event` runs on the
 // reader thread.
 #include <atomic>
@@ -102,7 +103,7 @@ class DeviationTable final : public runtime::Component {
 public:
     using OnEvent = std::function<void(const contracts::DeviationEvent&)>;
 
-    // `config`: brokers and client id (the group id is replaced by a private one); `topic`:
+    // `config`: brokers and client id (no group is joined: the group id is cleared); `topic`:
     // the full topic name (with any prefix).
     DeviationTable(kafka::KafkaConfig config, std::string topic, runtime::Context& ctx,
                    OnEvent on_event = {});

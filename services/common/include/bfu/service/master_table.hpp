@@ -4,10 +4,12 @@
 // global table. The service's state derived from master data is rebuilt from it at start and
 // after every change.
 //
-// Lifecycle: a runtime::Component. Start() subscribes (a private consumer group, so every
-// instance reads everything, never committing) and starts a thread; Ready() turns true once
-// the table has caught up with the high watermarks seen at start; every batch that changed the
-// table calls `on_change` (on the table's thread) with the full snapshot. Stop() joins.
+// Lifecycle: a runtime::Component. Start() starts a thread that reads every partition from
+// the beginning without a consumer group (FollowTopics: every instance reads everything, never
+// committing); Ready() turns true once the table has read everything committed before it
+// started, exactly (transaction markers included, never on a quiet spell); every batch that
+// changed the table calls `on_change` (on the table's thread) with the full snapshot. Stop()
+// joins.
 //
 // Thread-safety: Snapshot() may be called from any thread.
 #include <atomic>

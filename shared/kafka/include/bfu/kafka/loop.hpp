@@ -68,6 +68,10 @@ struct LoopOptions {
     // outcome on. A handler that keeps state per record (ingest's duplicate register) takes
     // it back here, so the record read again is decided as if the first try never happened.
     std::function<void(const std::vector<TopicPartitionOffset>&)> on_discarded;
+    // Called on the loop thread once a batch is done with: its outputs and offsets written (or
+    // nothing to write), after on_discarded told of the records read again. What a handler
+    // counts per record is final here (ingest's metrics count written decisions only).
+    std::function<void()> on_written;
 };
 
 // Counters the loop keeps; atomics, so a health check or a test may read them while the loop
