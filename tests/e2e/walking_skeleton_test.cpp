@@ -244,7 +244,7 @@ TEST_F(WalkingSkeleton, VoucherFlowsThroughEveryServiceToAlertsAndReport) {
                 auto a = contracts::DecodeMessage<contracts::Alert>(msg.value);
                 if (!a.ok()) {
                     undecodable = true;
-                } else if (a->deviation_id.value() == "budget:2026:E211") {
+                } else if (a->deviation_id && a->deviation_id->value() == "budget:2026:E211") {
                     told.insert(a->recipient.name);
                 }
             }

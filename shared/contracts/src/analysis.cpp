@@ -181,11 +181,21 @@ void ReadDeviation(Reader& r, const Json& j, const std::string& path, DeviationE
     o.Array("notified", out.notified, detail::ReadPerson, false);
     o.Object("by", out.by, detail::ReadPerson);
     o.Field("comment", out.comment, Str::kAny);
+    // The schema's if/then: a commented event must carry its comment.
+    if (o.valid() && !j.contains("comment")) {
+        const auto event = j.find("event");
+        if (event != j.end() && event->is_string() &&
+            event->get_ref<const std::string&>() == ToString(DeviationEventKind::kCommented)) {
+            r.Fail(detail::Child(path, "comment"), "is required when event is \"commented\"");
+        }
+    }
     o.Object("trigger", out.trigger, ReadTrigger);
     o.Object("measure", out.measure, ReadMeasure);
     o.Object("actionPlan", out.action_plan, ReadActionPlan);
     o.Object("decision", out.decision, ReadDecision);
     o.Object("escalation", out.escalation, ReadEscalation);
+    o.Field("respondBy", out.respond_by, Str::kDateTime);
+    o.Field("commandId", out.command_id, Str::kCommandId);
     o.Finish();
 }
 
@@ -338,6 +348,8 @@ nlohmann::json DeviationEvent::ToJson() const {
                            {"toLevel", std::string(ToString(escalation->to_level))},
                            {"reason", std::string(ToString(escalation->reason))}};
     }
+    if (respond_by) j["respondBy"] = *respond_by;
+    if (command_id) j["commandId"] = *command_id;
     return j;
 }
 

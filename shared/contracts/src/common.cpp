@@ -10,6 +10,12 @@ nlohmann::json Person::ToJson() const {
     return j;
 }
 
+nlohmann::json Webhook::ToJson() const {
+    nlohmann::json j = {{"url", url}, {"format", std::string(ToString(format))}};
+    if (secret_env) j["secretEnv"] = *secret_env;
+    return j;
+}
+
 Payload Payload::FromBytes(std::string_view bytes) {
     if (IsValidUtf8(bytes)) return Payload{PayloadEncoding::kUtf8, std::string(bytes)};
     return Payload{PayloadEncoding::kBase64, Base64Encode(bytes)};

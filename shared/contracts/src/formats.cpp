@@ -11,6 +11,11 @@ constexpr bool IsDigit(char c) noexcept { return c >= '0' && c <= '9'; }
 constexpr bool IsLower(char c) noexcept { return c >= 'a' && c <= 'z'; }
 constexpr bool IsUpper(char c) noexcept { return c >= 'A' && c <= 'Z'; }
 constexpr bool IsAlnum(char c) noexcept { return IsDigit(c) || IsLower(c) || IsUpper(c); }
+// U+0000-U+001F and U+007F; bytes of multi-byte UTF-8 sequences are all >= 0x80.
+constexpr bool IsControl(char c) noexcept {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7F;
+}
 
 bool AllDigits(std::string_view s) noexcept {
     for (char c : s) {
@@ -92,8 +97,44 @@ bool IsEmail(std::string_view s) noexcept {
     const std::size_t at = s.find('@');
     if (at == std::string_view::npos || at == 0 || at + 1 >= s.size()) return false;
     if (s.find('@', at + 1) != std::string_view::npos) return false;
-    return s.find(' ') == std::string_view::npos;
+    return s.find(' ') == std::string_view::npos && !HasControlChar(s);
 }
+
+bool HasControlChar(std::string_view s) noexcept {
+    for (char c : s) {
+        if (IsControl(c)) return true;
+    }
+    return false;
+}
+
+bool IsLine(std::string_view s) noexcept { return !s.empty() && !HasControlChar(s); }
+
+bool IsHttpUrl(std::string_view s) noexcept {
+    constexpr std::string_view kHttp = "http://";
+    constexpr std::string_view kHttps = "https://";
+    if (s.substr(0, kHttps.size()) == kHttps) {
+        s.remove_prefix(kHttps.size());
+    } else if (s.substr(0, kHttp.size()) == kHttp) {
+        s.remove_prefix(kHttp.size());
+    } else {
+        return false;
+    }
+    if (s.empty()) return false;
+    for (char c : s) {
+        if (IsControl(c) || c == ' ') return false;
+    }
+    return true;
+}
+
+bool IsEnvName(std::string_view s) noexcept {
+    if (s.empty() || !(IsUpper(s[0]) || s[0] == '_')) return false;
+    for (char c : s.substr(1)) {
+        if (!IsUpper(c) && !IsDigit(c) && c != '_') return false;
+    }
+    return true;
+}
+
+bool IsCommandId(std::string_view s) noexcept { return s.size() <= 128 && IsEventId(s); }
 
 bool IsDecisionRef(std::string_view s) noexcept {
     // Matches the unanchored-start pattern "§ [0-9]+/[0-9]{4}$": look at the end only.

@@ -15,12 +15,14 @@ void ReadOrgUnit(Reader& r, const Json& j, const std::string& path, OrgUnit& out
     o.Field("id", out.id, Str::kId);
     o.Field("parent", out.parent, Str::kId);
     o.Field("level", out.level);
-    o.Field("name", out.name, Str::kNonEmpty);
+    o.Field("name", out.name, Str::kLine);
     o.Object("manager", out.manager, detail::ReadPerson);
     o.Field("mandateOre", out.mandate_ore, 0);
     o.Array("reportsTo", out.reports_to, detail::IdItem<core::UnitId>(Str::kId), true);
     o.Field("validFrom", out.valid_from, Str::kDate);
     o.Field("validTo", out.valid_to, Str::kDate);
+    o.Field("mailbox", out.mailbox, Str::kEmail);
+    o.Array("webhooks", out.webhooks, detail::ReadWebhook, false);
     o.Finish();
 }
 
@@ -87,6 +89,12 @@ nlohmann::json OrgUnit::ToJson() const {
               {"validFrom", valid_from}};
     if (parent) j["parent"] = parent->value();
     if (valid_to) j["validTo"] = *valid_to;
+    if (mailbox) j["mailbox"] = *mailbox;
+    if (!webhooks.empty()) {
+        Json arr = Json::array();
+        for (const auto& w : webhooks) arr.push_back(w.ToJson());
+        j["webhooks"] = std::move(arr);
+    }
     return j;
 }
 

@@ -32,6 +32,13 @@ void ReadGoalOutcome(Reader& r, const Json& j, const std::string& path, GoalOutc
     o.Finish();
 }
 
+void ReadClockTick(Reader& r, const Json& j, const std::string& path, ClockTick& out) {
+    ObjectReader o(r, j, path);
+    o.Field("now", out.now, Str::kDateTime);
+    o.Field("by", out.by, Str::kAny);
+    o.Finish();
+}
+
 }  // namespace
 
 nlohmann::json HrFigure::ToJson() const {
@@ -59,6 +66,17 @@ nlohmann::json GoalOutcome::ToJson() const {
 core::Result<GoalOutcome> GoalOutcome::FromJson(const nlohmann::json& j,
                                                 std::vector<core::Error>* all_errors) {
     return detail::Decode<GoalOutcome>(j, all_errors, ReadGoalOutcome);
+}
+
+nlohmann::json ClockTick::ToJson() const {
+    Json j = {{"now", now}};
+    if (by) j["by"] = *by;
+    return j;
+}
+
+core::Result<ClockTick> ClockTick::FromJson(const nlohmann::json& j,
+                                            std::vector<core::Error>* all_errors) {
+    return detail::Decode<ClockTick>(j, all_errors, ReadClockTick);
 }
 
 }  // namespace bfu::contracts

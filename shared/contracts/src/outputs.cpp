@@ -10,6 +10,15 @@ using detail::ObjectReader;
 using detail::Reader;
 using detail::Str;
 
+void ReadAlertContent(Reader& r, const Json& j, const std::string& path, AlertContent& out) {
+    ObjectReader o(r, j, path);
+    o.Field("subject", out.subject, Str::kAny);
+    o.Field("text", out.text, Str::kAny);
+    o.Field("html", out.html, Str::kAny);
+    o.AnyObject("json", out.json);
+    o.Finish();
+}
+
 void ReadAlert(Reader& r, const Json& j, const std::string& path, Alert& out) {
     ObjectReader o(r, j, path);
     o.Field("alertId", out.alert_id, Str::kEventId);
@@ -20,9 +29,18 @@ void ReadAlert(Reader& r, const Json& j, const std::string& path, Alert& out) {
     o.Field("subject", out.subject, Str::kAny);
     o.Field("sentAt", out.sent_at, Str::kDateTime);
     o.Field("status", out.status);
-    o.Field("attempt", out.attempt, 1);
+    o.Field("attempt", out.attempt, 0);
     o.Field("escalationLevel", out.escalation_level, 0);
     o.Field("error", out.error, Str::kAny);
+    o.Field("about", out.about);
+    o.Field("eventId", out.event_id, Str::kEventId);
+    o.Field("messageId", out.message_id, Str::kNonEmpty);
+    o.Field("inReplyTo", out.in_reply_to, Str::kNonEmpty);
+    o.Object("content", out.content, ReadAlertContent);
+    o.Object("webhook", out.webhook, detail::ReadWebhook);
+    o.Field("nextAttemptAt", out.next_attempt_at, Str::kDateTime);
+    o.Field("digestId", out.digest_id, Str::kEventId);
+    o.Array("items", out.items, detail::StringItem(Str::kEventId), false);
     o.Finish();
 }
 
@@ -77,7 +95,6 @@ void ReadDeadLetter(Reader& r, const Json& j, const std::string& path, DeadLette
 
 nlohmann::json Alert::ToJson() const {
     Json j = {{"alertId", alert_id},
-              {"deviationId", deviation_id.value()},
               {"unit", unit.value()},
               {"recipient", recipient.ToJson()},
               {"channel", std::string(ToString(channel))},
@@ -85,8 +102,23 @@ nlohmann::json Alert::ToJson() const {
               {"status", std::string(ToString(status))},
               {"attempt", attempt},
               {"escalationLevel", escalation_level}};
+    if (deviation_id) j["deviationId"] = deviation_id->value();
     if (subject) j["subject"] = *subject;
     if (error) j["error"] = *error;
+    if (about) j["about"] = std::string(ToString(*about));
+    if (event_id) j["eventId"] = *event_id;
+    if (message_id) j["messageId"] = *message_id;
+    if (in_reply_to) j["inReplyTo"] = *in_reply_to;
+    if (content) {
+        Json c = {{"subject", content->subject}, {"text", content->text}};
+        if (content->html) c["html"] = *content->html;
+        if (content->json) c["json"] = *content->json;
+        j["content"] = std::move(c);
+    }
+    if (webhook) j["webhook"] = webhook->ToJson();
+    if (next_attempt_at) j["nextAttemptAt"] = *next_attempt_at;
+    if (digest_id) j["digestId"] = *digest_id;
+    if (!items.empty()) j["items"] = items;
     return j;
 }
 

@@ -11,6 +11,8 @@ namespace {
 struct Rule {
     bool (*check)(std::string_view) noexcept;
     const char* what;
+    // The rule refuses control characters; say so plainly when that is what is wrong.
+    bool no_control = false;
 };
 
 bool AnyString(std::string_view /*s*/) noexcept { return true; }
@@ -34,7 +36,7 @@ Rule RuleFor(Str rule) {
         case Str::kDateTime:
             return {IsDateTime, "an RFC 3339 time such as 2026-03-31T12:00:00.000Z"};
         case Str::kEmail:
-            return {IsEmail, "an e-mail address name@domain"};
+            return {IsEmail, "an e-mail address name@domain", true};
         case Str::kDecisionRef:
             return {IsDecisionRef, "a decision reference such as \"§ 45/2026\""};
         case Str::kCode:
@@ -50,6 +52,18 @@ Rule RuleFor(Str rule) {
             return {IsEventSource, "a source such as \"bfu/ingest\""};
         case Str::kEventType:
             return {IsEventType, "a type such as \"se.bfu.ledger.line.v1\""};
+        case Str::kLine:
+            return {IsLine, "a non-empty line of text", true};
+        case Str::kHttpUrl:
+            return {IsHttpUrl, "an http:// or https:// URL without spaces", true};
+        case Str::kEnvName:
+            return {IsEnvName,
+                    "an environment variable name: A-Z, 0-9 and '_', not starting with "
+                    "a digit"};
+        case Str::kCommandId:
+            return {IsCommandId,
+                    "a command id of at most 128 letters, digits, '_', '.', ':', '-', starting "
+                    "with a letter or digit"};
     }
     return {AnyString, "a string"};
 }
@@ -84,6 +98,24 @@ std::string Quote(std::string_view s) {
     out += s.substr(0, 60);
     if (s.size() > 60) out += "...";
     out += '"';
+    return out;
+}
+
+// Like Quote, but as JSON string text: control characters appear escaped ("a\r\nb"), DEL as
+// \u007f (JSON itself leaves DEL alone).
+std::string QuoteEscaped(std::string_view s) {
+    const std::string json =
+        Json(std::string(s.substr(0, 60))).dump(-1, ' ', false, Json::error_handler_t::replace);
+    std::string out;
+    out.reserve(json.size() + 3);
+    for (char c : json) {
+        if (c == '\x7F') {
+            out += "\\u007f";
+        } else {
+            out += c;
+        }
+    }
+    if (s.size() > 60) out += "...";
     return out;
 }
 
@@ -126,6 +158,13 @@ bool Reader::String(const Json& j, const std::string& path, Str rule, std::strin
         return false;
     }
     const auto& s = j.get_ref<const std::string&>();
+    if (r.no_control && HasControlChar(s)) {
+        // The value as JSON text, so a line break shows as \r\n instead of breaking the message.
+        Fail(path, std::string("must be ") + r.what +
+                       ": control characters (such as line breaks) are not allowed, not " +
+                       QuoteEscaped(s));
+        return false;
+    }
     if (!r.check(s)) {
         Fail(path, std::string("must be ") + r.what + ", not " + Quote(s));
         return false;
@@ -295,6 +334,12 @@ void ObjectReader::Dims(std::string_view key, std::map<std::string, std::string>
     }
 }
 
+void ObjectReader::AnyObject(std::string_view key, std::optional<Json>& out) {
+    if (const Json* node = Find(key, false)) {
+        if (r_.IsObject(*node, Child(path_, key))) out = *node;
+    }
+}
+
 void ObjectReader::Finish() {
     if (!valid_) return;
     for (const auto& [name, value] : j_.items()) {
@@ -306,8 +351,8 @@ void ObjectReader::Finish() {
 
 void ReadPerson(Reader& r, const Json& j, const std::string& path, Person& out) {
     ObjectReader o(r, j, path);
-    o.Field("name", out.name, Str::kNonEmpty);
-    o.Field("role", out.role, Str::kNonEmpty);
+    o.Field("name", out.name, Str::kLine);
+    o.Field("role", out.role, Str::kLine);
     o.Field("email", out.email, Str::kEmail);
     o.Finish();
 }
@@ -323,6 +368,16 @@ void ReadMonthCell(Reader& r, const Json& j, const std::string& path, MonthCell&
     ObjectReader o(r, j, path);
     o.Field("outcomeOre", out.outcome_ore);
     o.Field("budgetOre", out.budget_ore);
+    o.Finish();
+}
+
+void ReadWebhook(Reader& r, const Json& j, const std::string& path, Webhook& out) {
+    ObjectReader o(r, j, path);
+    o.Field("url", out.url, Str::kHttpUrl);
+    std::optional<WebhookFormat> format;
+    o.Field("format", format);
+    out.format = format.value_or(WebhookFormat::kGeneric);
+    o.Field("secretEnv", out.secret_env, Str::kEnvName);
     o.Finish();
 }
 

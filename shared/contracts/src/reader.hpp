@@ -45,6 +45,10 @@ enum class Str {
     kEventId,
     kEventSource,
     kEventType,
+    kLine,
+    kHttpUrl,
+    kEnvName,
+    kCommandId,
 };
 
 // "~" -> "~0", "/" -> "~1" (RFC 6901).
@@ -216,6 +220,9 @@ public:
         }
     }
 
+    // Any JSON object, kept as it is ({"type": "object"} in the schema).
+    void AnyObject(std::string_view key, std::optional<Json>& out);
+
     // A map of dimension name -> string value (common.schema.json#/definitions/dims).
     void Dims(std::string_view key, std::map<std::string, std::string>& out);
 
@@ -251,6 +258,7 @@ private:
 void ReadPerson(Reader& r, const Json& j, const std::string& path, Person& out);
 void ReadPayload(Reader& r, const Json& j, const std::string& path, Payload& out);
 void ReadMonthCell(Reader& r, const Json& j, const std::string& path, MonthCell& out);
+void ReadWebhook(Reader& r, const Json& j, const std::string& path, Webhook& out);
 // Array items that are plain values.
 inline auto StringItem(Str rule) {
     return [rule](Reader& r, const Json& j, const std::string& path, std::string& out) {

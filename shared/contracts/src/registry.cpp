@@ -49,6 +49,7 @@ constexpr std::array kMessages = {
     Info<CalendarEvent>("calendar-event"),
     Info<DeadLetter>("dead-letter"),
     Info<IngestDecision>("ingest-decision"),
+    Info<ClockTick>("clock-tick"),
 };
 
 }  // namespace

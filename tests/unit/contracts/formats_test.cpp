@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
 
 namespace bfu::contracts {
 namespace {
@@ -92,6 +93,45 @@ TEST(ContractsFormats, DecisionRefsAndEnvelopeAttributes) {
     EXPECT_TRUE(IsEmail("a.b@kommun.example"));
     EXPECT_FALSE(IsEmail("a@b@c"));
     EXPECT_FALSE(IsEmail("a b@c"));
+    EXPECT_FALSE(IsEmail("a@b\r\nBcc: c@d"));
+    EXPECT_FALSE(IsEmail("a\x7F@b"));
+    EXPECT_TRUE(IsEmail("\xC3\xA5sa@kommun.example"));
+}
+
+TEST(ContractsFormats, LinesUrlsEnvNamesCommandIds) {
+    EXPECT_TRUE(IsLine("Hemtj\xC3\xA4nst Norr"));
+    EXPECT_FALSE(IsLine(""));
+    EXPECT_FALSE(IsLine("a\nb"));
+    EXPECT_FALSE(IsLine("a\rb"));
+    EXPECT_FALSE(IsLine("a\tb"));
+    EXPECT_FALSE(IsLine(std::string("a\0b", 3)));
+    EXPECT_FALSE(IsLine("a\x1F"));
+    EXPECT_FALSE(IsLine("a\x7F"));
+    EXPECT_TRUE(IsLine("\xC2\x80 \xC3\xBF"));  // U+0080 and U+00FF are not ASCII controls
+    EXPECT_TRUE(HasControlChar("\r"));
+    EXPECT_FALSE(HasControlChar("~ \xE2\x80\x93"));
+
+    EXPECT_TRUE(IsHttpUrl("https://hooks.kommun.example/x?y=1"));
+    EXPECT_TRUE(IsHttpUrl("http://127.0.0.1:8080"));
+    EXPECT_FALSE(IsHttpUrl("https://"));
+    EXPECT_FALSE(IsHttpUrl("ftp://x"));
+    EXPECT_FALSE(IsHttpUrl("HTTPS://x"));
+    EXPECT_FALSE(IsHttpUrl("https://x y"));
+    EXPECT_FALSE(IsHttpUrl("https://x\r\n"));
+
+    EXPECT_TRUE(IsEnvName("BFU_KEY_1"));
+    EXPECT_TRUE(IsEnvName("_X"));
+    EXPECT_FALSE(IsEnvName("1KEY"));
+    EXPECT_FALSE(IsEnvName("bfu_key"));
+    EXPECT_FALSE(IsEnvName(""));
+    EXPECT_FALSE(IsEnvName("A-B"));
+
+    EXPECT_TRUE(IsCommandId("web:7f3c2a10-5b1e.x_y"));
+    EXPECT_TRUE(IsCommandId(std::string(128, 'c')));
+    EXPECT_FALSE(IsCommandId(std::string(129, 'c')));
+    EXPECT_FALSE(IsCommandId(":x"));
+    EXPECT_FALSE(IsCommandId(""));
+    EXPECT_FALSE(IsCommandId("a b"));
 }
 
 TEST(ContractsFormats, Utf8AndBase64) {

@@ -56,10 +56,10 @@ inline std::vector<std::string> ExampleMessages() {
     return names;
 }
 
-// The example files of one message whose names start with prefix ("valid-" or "invalid-").
-inline std::vector<fs::path> ExampleFiles(const std::string& message, const std::string& prefix) {
+// The example files in dir whose names start with prefix ("valid-" or "invalid-"), sorted.
+inline std::vector<fs::path> ExampleFilesIn(const fs::path& dir, const std::string& prefix) {
     std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(SchemasDir() / "examples" / message)) {
+    for (const auto& entry : fs::directory_iterator(dir)) {
         const std::string name = entry.path().filename().string();
         if (entry.path().extension() == ".json" && name.rfind(prefix, 0) == 0) {
             files.push_back(entry.path());
@@ -69,15 +69,30 @@ inline std::vector<fs::path> ExampleFiles(const std::string& message, const std:
     return files;
 }
 
+// The example files of one message whose names start with prefix ("valid-" or "invalid-").
+inline std::vector<fs::path> ExampleFiles(const std::string& message, const std::string& prefix) {
+    return ExampleFilesIn(SchemasDir() / "examples" / message, prefix);
+}
+
+// A schema file given by its path, for schemas outside schemas/json (schemas/http/...).
+struct SchemaFile {
+    fs::path path;
+};
+
 // One JSON Schema (draft-07) loaded with valijson.
 class SchemaValidator {
 public:
-    explicit SchemaValidator(const std::string& message) {
-        const nlohmann::json doc = ReadJson(SchemasDir() / "json" / (message + ".schema.json"));
+    // The message schema schemas/json/<message>.schema.json.
+    explicit SchemaValidator(const std::string& message)
+        : SchemaValidator(SchemaFile{SchemasDir() / "json" / (message + ".schema.json")}) {}
+
+    explicit SchemaValidator(const SchemaFile& schema_file) {
+        const nlohmann::json doc = ReadJson(schema_file.path);
         valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
         valijson::adapters::NlohmannJsonAdapter adapter(doc);
-        // $refs name sibling files ("common.schema.json#/definitions/id"); resolve them from
-        // schemas/json whatever base URI valijson hands us.
+        // $refs name sibling files ("common.schema.json#/definitions/id", or
+        // "../json/common.schema.json#..." from schemas/http); resolve them from schemas/json
+        // whatever base URI valijson hands us.
         auto fetch = [](const std::string& uri) -> const nlohmann::json* {
             const std::string file = uri.substr(uri.find_last_of('/') + 1);
             return new nlohmann::json(ReadJson(SchemasDir() / "json" / file));

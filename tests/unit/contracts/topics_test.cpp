@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -93,9 +94,11 @@ TEST(ContractsTopics, TsvMatchesTheConstants) {
 }
 
 TEST(ContractsTopics, ConfigsAddToTheCleanupPolicy) {
-    const auto& decisions = topics::kAll.back();
-    ASSERT_EQ(decisions.name, topics::kIngestDecisions);
-    const auto configs = topics::TopicConfigs(decisions);
+    const auto* found = std::find_if(topics::kAll.begin(), topics::kAll.end(), [](const auto& t) {
+        return t.name == topics::kIngestDecisions;
+    });
+    ASSERT_NE(found, topics::kAll.end());
+    const auto configs = topics::TopicConfigs(*found);
     EXPECT_EQ(configs, (std::map<std::string, std::string>{{"cleanup.policy", "delete"},
                                                            {"retention.ms", "-1"}}));
     EXPECT_EQ(topics::TopicConfigs(topics::kAll.front()),
@@ -104,6 +107,18 @@ TEST(ContractsTopics, ConfigsAddToTheCleanupPolicy) {
     EXPECT_EQ(topics::TopicConfigs(two),
               (std::map<std::string, std::string>{
                   {"cleanup.policy", "compact"}, {"a", "1"}, {"b", "two"}}));
+}
+
+TEST(ContractsTopics, TheClockTopicIsOnePartitionCompacted) {
+    const auto* clock = std::find_if(topics::kAll.begin(), topics::kAll.end(),
+                                     [](const auto& t) { return t.name == topics::kClock; });
+    ASSERT_NE(clock, topics::kAll.end());
+    EXPECT_EQ(clock->name, "bfu.clock");
+    EXPECT_EQ(clock->partitions, 1);
+    EXPECT_EQ(topics::TopicConfigs(*clock),
+              (std::map<std::string, std::string>{{"cleanup.policy", "compact"}}));
+    EXPECT_EQ(clock->key, "clock");
+    EXPECT_EQ(clock->owner, "bfu clock");
 }
 
 TEST(ContractsTopics, AsyncApiChannelsMatchTheConstants) {

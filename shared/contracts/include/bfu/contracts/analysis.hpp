@@ -146,9 +146,11 @@ enum class DeviationEventKind {
     kDecision,
     kEscalated,
     kClosed,
+    kCommented,  // someone commented; carries comment (the schema requires it for this kind)
 };
 BFU_CONTRACTS_ENUM_NAMES(DeviationEventKind, "opened", "changed", "acknowledged", "measure_added",
-                         "measure_done", "action_plan", "decision", "escalated", "closed");
+                         "measure_done", "action_plan", "decision", "escalated", "closed",
+                         "commented");
 enum class Severity { kMinor, kMajor, kCritical };
 BFU_CONTRACTS_ENUM_NAMES(Severity, "minor", "major", "critical");
 enum class CauseDimension { kGroup, kAccount, kMonth };
@@ -245,12 +247,17 @@ struct DeviationEvent {
     Person responsible;
     std::vector<Person> notified;  // empty = absent
     std::optional<Person> by;
-    std::optional<std::string> comment;
+    std::optional<std::string> comment;  // required when event is kCommented
     std::optional<Trigger> trigger;
     std::optional<Measure> measure;
     std::optional<ActionPlan> action_plan;
     std::optional<Decision> decision;
     std::optional<Escalation> escalation;
+    // "respondBy", RFC 3339: by when the responsible level must acknowledge (opened, escalated).
+    std::optional<std::string> respond_by;
+    // "commandId": the id a client gave the command that made this event, for idempotency;
+    // ^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$.
+    std::optional<std::string> command_id;
 
     [[nodiscard]] nlohmann::json ToJson() const;
     [[nodiscard]] static core::Result<DeviationEvent> FromJson(

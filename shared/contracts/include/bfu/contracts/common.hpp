@@ -51,7 +51,13 @@ BFU_CONTRACTS_ENUM_NAMES(OrgLevel, "kf", "ks", "forvaltning", "namnd", "sektor",
 enum class PayloadEncoding { kUtf8, kBase64 };
 BFU_CONTRACTS_ENUM_NAMES(PayloadEncoding, "utf8", "base64");
 
+// The body a webhook receives: bfu's own JSON (schemas/http/webhook-alert.schema.json), or a
+// chat message {"text": ...} that Microsoft Teams and Slack incoming webhooks accept.
+enum class WebhookFormat { kGeneric, kChat };
+BFU_CONTRACTS_ENUM_NAMES(WebhookFormat, "generic", "chat");
+
 // A person to tell or who acted: a manager, a recipient, a submitter.
+// Name, role and e-mail never hold control characters (CR, LF ...): they end up in mail headers.
 struct Person {
     std::string name;
     std::string role;  // e.g. "enhetschef", "sektorchef", "kommundirektör"
@@ -59,6 +65,19 @@ struct Person {
 
     [[nodiscard]] nlohmann::json ToJson() const;
     bool operator==(const Person&) const = default;
+};
+
+// Where to POST an alert (common.schema.json#/definitions/webhook): an org unit's webhooks, and
+// the one an alert record was delivered to. "format" may be absent on the wire (= generic).
+struct Webhook {
+    std::string url;  // http:// or https://
+    WebhookFormat format = WebhookFormat::kGeneric;
+    // Wire name "secretEnv": the environment variable that holds the HMAC key to sign the body
+    // with, ^[A-Z_][A-Z0-9_]*$; the key itself never travels.
+    std::optional<std::string> secret_env;
+
+    [[nodiscard]] nlohmann::json ToJson() const;
+    bool operator==(const Webhook&) const = default;
 };
 
 // Bytes kept verbatim. JSON strings must be UTF-8, so anything else travels as base64.

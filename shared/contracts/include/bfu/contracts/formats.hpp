@@ -26,8 +26,22 @@ namespace bfu::contracts {
 [[nodiscard]] bool IsDate(std::string_view s) noexcept;
 // RFC 3339 with 'T', seconds, optional 1-9 fraction digits and 'Z' or +hh:mm / -hh:mm.
 [[nodiscard]] bool IsDateTime(std::string_view s) noexcept;
-// ^[^@ ]+@[^@ ]+$ : deliberately loose; delivery is the real check.
+// ^[^@ \u0000-\u001F\u007F]+@[^@ \u0000-\u001F\u007F]+$ : deliberately loose (delivery is
+// the real check), but never a control character, so an address cannot smuggle a line break
+// into a mail header.
 [[nodiscard]] bool IsEmail(std::string_view s) noexcept;
+// True if s holds a control character, U+0000-U+001F or U+007F (CR and LF above all).
+[[nodiscard]] bool HasControlChar(std::string_view s) noexcept;
+// ^[^\u0000-\u001F\u007F]+$ : one non-empty line of text without control characters (names,
+// roles: anything that may end up in a mail header or a subject).
+[[nodiscard]] bool IsLine(std::string_view s) noexcept;
+// ^https?://[^\u0000-\u0020\u007F]+$ : an http:// or https:// URL, no spaces or control
+// characters.
+[[nodiscard]] bool IsHttpUrl(std::string_view s) noexcept;
+// ^[A-Z_][A-Z0-9_]*$ : the name of an environment variable.
+[[nodiscard]] bool IsEnvName(std::string_view s) noexcept;
+// ^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$ : the id a client gives a command, for idempotency.
+[[nodiscard]] bool IsCommandId(std::string_view s) noexcept;
 // Ends in "§ <number>/<four-digit year>", e.g. "§ 45/2026" or "KF § 7/2021".
 [[nodiscard]] bool IsDecisionRef(std::string_view s) noexcept;
 // ^[a-z][a-z0-9_]*$ : machine codes such as reason and error codes.

@@ -27,12 +27,15 @@ struct OrgUnit {
     core::UnitId id;
     std::optional<core::UnitId> parent;  // absent only for the root (KF)
     OrgLevel level = OrgLevel::kEnhet;
-    std::string name;
+    std::string name;  // one line, no control characters
     Person manager;
     std::int64_t mandate_ore = 0;          // >= 0
     std::vector<core::UnitId> reports_to;  // extra reporting lines beside the parent
     std::string valid_from;                // YYYY-MM-DD
     std::optional<std::string> valid_to;
+    // The unit's registered address (e.g. a nämnd's registrator), an e-mail address.
+    std::optional<std::string> mailbox;
+    std::vector<Webhook> webhooks;  // where alerts for the unit are also posted; empty = absent
 
     [[nodiscard]] nlohmann::json ToJson() const;
     [[nodiscard]] static core::Result<OrgUnit> FromJson(

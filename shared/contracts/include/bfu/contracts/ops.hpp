@@ -1,6 +1,7 @@
 #pragma once
 // Operational figures per unit and month: HR (bfu.ops.hr) and goal outcomes
-// (bfu.ops.goal-outcomes). Schemas: schemas/json/hr-figure, goal-outcome .schema.json.
+// (bfu.ops.goal-outcomes); and the simulated business clock (bfu.clock). Schemas:
+// schemas/json/hr-figure, goal-outcome, clock-tick .schema.json.
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -51,6 +52,23 @@ struct GoalOutcome {
         const nlohmann::json& j, std::vector<core::Error>* all_errors = nullptr);
     [[nodiscard]] std::string Key() const { return unit.value(); }
     bool operator==(const GoalOutcome&) const = default;
+};
+
+// Simulated business time for tests and the demo: the business clock now reads `now`. One key,
+// "clock", on a compacted topic, so the latest tick is the time.
+struct ClockTick {
+    static constexpr std::string_view kType = "se.bfu.clock.v1";
+    static constexpr int kSchemaVersion = 1;
+    static constexpr std::string_view kTopic = topics::kClock;
+
+    std::string now;                // RFC 3339
+    std::optional<std::string> by;  // who moved it, free text
+
+    [[nodiscard]] nlohmann::json ToJson() const;
+    [[nodiscard]] static core::Result<ClockTick> FromJson(
+        const nlohmann::json& j, std::vector<core::Error>* all_errors = nullptr);
+    [[nodiscard]] std::string Key() const { return "clock"; }
+    bool operator==(const ClockTick&) const = default;
 };
 
 }  // namespace bfu::contracts

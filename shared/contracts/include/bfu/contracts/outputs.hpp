@@ -19,25 +19,65 @@ namespace bfu::contracts {
 
 enum class AlertChannel { kEmail, kWebhook, kZmq };
 BFU_CONTRACTS_ENUM_NAMES(AlertChannel, "email", "webhook", "zmq");
-enum class AlertStatus { kSent, kDelivered, kFailed };
-BFU_CONTRACTS_ENUM_NAMES(AlertStatus, "sent", "delivered", "failed");
+// kPending: recorded, to be sent; kQueued: held for the daily digest; kDigested: sent inside a
+// digest (appended after the first three, so their indices keep).
+enum class AlertStatus { kSent, kDelivered, kFailed, kPending, kQueued, kDigested };
+BFU_CONTRACTS_ENUM_NAMES(AlertStatus, "sent", "delivered", "failed", "pending", "queued",
+                         "digested");
+// What an alert is about: a deviation event, a reminder from the timetable, or a digest.
+enum class AlertAbout {
+    kOpened,
+    kChanged,
+    kClosed,
+    kEscalated,
+    kReminder,
+    kDigest,
+    kForecastRound,
+    kReportDeadline,
+    kDialogue,
+    kPlanDue,
+};
+BFU_CONTRACTS_ENUM_NAMES(AlertAbout, "opened", "changed", "closed", "escalated", "reminder",
+                         "digest", "forecast_round", "report_deadline", "dialogue", "plan_due");
 
+// What was sent: the rendered message.
+struct AlertContent {
+    std::string subject;
+    std::string text;
+    std::optional<std::string> html;
+    std::optional<nlohmann::json> json;  // any JSON object, e.g. the webhook body
+
+    bool operator==(const AlertContent&) const = default;
+};
+
+// The notifier's durable delivery log: one record per status change of one alert (key alert
+// id), so the latest record of an alert id is its state. attempt is >= 1 except on a pending
+// or queued record, which has attempt 0 (the schema allows 0 on every record).
 struct Alert {
     static constexpr std::string_view kType = "se.bfu.alert.v1";
     static constexpr int kSchemaVersion = 1;
     static constexpr std::string_view kTopic = topics::kAlerts;
 
     std::string alert_id;
-    core::DeviationId deviation_id;
+    std::optional<core::DeviationId> deviation_id;  // absent on reminders and digests
     core::UnitId unit;
     Person recipient;
     AlertChannel channel = AlertChannel::kEmail;
     std::optional<std::string> subject;
     std::string sent_at;  // RFC 3339
     AlertStatus status = AlertStatus::kSent;
-    std::int64_t attempt = 1;           // >= 1
+    std::int64_t attempt = 1;           // >= 0; 0 only on pending and queued records
     std::int64_t escalation_level = 0;  // 0 = first superior
     std::optional<std::string> error;
+    std::optional<AlertAbout> about;
+    std::optional<std::string> event_id;  // "eventId": the deviation event, "<deviation id>:<seq>"
+    std::optional<std::string> message_id;   // "messageId": RFC 5322 Message-ID, "<abc.123@host>"
+    std::optional<std::string> in_reply_to;  // "inReplyTo": the Message-ID this one answers
+    std::optional<AlertContent> content;
+    std::optional<Webhook> webhook;              // the webhook it went to (channel webhook)
+    std::optional<std::string> next_attempt_at;  // "nextAttemptAt", RFC 3339
+    std::optional<std::string> digest_id;        // "digestId": the digest that carried it
+    std::vector<std::string> items;              // a digest's alert ids; empty = absent
 
     [[nodiscard]] nlohmann::json ToJson() const;
     [[nodiscard]] static core::Result<Alert> FromJson(

@@ -27,6 +27,7 @@ inline constexpr std::string_view kReports = "bfu.reports";
 inline constexpr std::string_view kCalendar = "bfu.calendar";
 inline constexpr std::string_view kDeadLetter = "bfu.dlq";
 inline constexpr std::string_view kIngestDecisions = "bfu.ingest.decisions";
+inline constexpr std::string_view kClock = "bfu.clock";
 
 // One row of schemas/topics.tsv.
 struct TopicSpec {
@@ -39,7 +40,7 @@ struct TopicSpec {
     std::string_view configs;
 };
 
-inline constexpr std::array<TopicSpec, 18> kAll = {{
+inline constexpr std::array<TopicSpec, 19> kAll = {{
     {kErpVouchers, 6, "delete", "source:voucherId", "erp connectors, bfu import", ""},
     {kLedgerLines, 6, "delete", "unit id", "ingest", ""},
     {kLedgerRejected, 6, "delete", "source:voucherId", "ingest", ""},
@@ -59,6 +60,8 @@ inline constexpr std::array<TopicSpec, 18> kAll = {{
     {kDeadLetter, 3, "delete", "original key", "every consumer", ""},
     // Kept for ever: it is ingest's durable duplicate register and the control-total ledger.
     {kIngestDecisions, 6, "delete", "source:voucherId", "ingest", "retention.ms=-1"},
+    // Simulated business time for tests and the demo: one key, compacted to the latest tick.
+    {kClock, 1, "compact", "clock", "bfu clock", ""},
 }};
 
 // Every config of a topic for creating it: cleanup.policy plus `configs`, as name -> value.
