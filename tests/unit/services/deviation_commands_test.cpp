@@ -232,5 +232,197 @@ TEST_F(DeviationCommands, RefusesBadFieldsNamingThem) {
     EXPECT_EQ(Decide(missing).error().field, "effectSek");
 }
 
+TEST_F(DeviationCommands, ACommandIdAppliesARepeatedCommandOnce) {
+    const json comment{{"op", "deviation.comment"},
+                       {"deviation", "budget:2026:ENH1"},
+                       {"by", "olof@ex.se"},
+                       {"comment", "Vi ser över schemat"},
+                       {"commandId", "link:budget:2026:ENH1:1:email:olof-ex.se:comment"}};
+    auto first = Decide(comment);
+    ASSERT_TRUE(first.ok()) << first.error().ToString();
+    ASSERT_TRUE(first->event.has_value());
+    EXPECT_EQ(first->event->command_id, "link:budget:2026:ENH1:1:email:olof-ex.se:comment");
+    EXPECT_EQ(first->reply["applied"], true);
+    Apply(first);
+
+    // The same command again (a link used twice, a client retry): nothing appended.
+    auto again = Decide(comment);
+    ASSERT_TRUE(again.ok()) << again.error().ToString();
+    EXPECT_FALSE(again->event.has_value());
+    EXPECT_EQ(again->reply["applied"], false);
+    EXPECT_EQ(again->reply["event"], "repeated");
+    EXPECT_EQ(again->reply["commandId"], "link:budget:2026:ENH1:1:email:olof-ex.se:comment");
+    EXPECT_EQ(again->reply["seq"], 2);
+    // Even with other text: the id is the command.
+    auto other_text = comment;
+    other_text["comment"] = "Något annat";
+    auto other = Decide(other_text);
+    ASSERT_TRUE(other.ok());
+    EXPECT_FALSE(other->event.has_value());
+    // Another id is another command.
+    auto next = comment;
+    next["commandId"] = "link:budget:2026:ENH1:1:email:olof-ex.se:comment2";
+    auto d = Decide(next);
+    ASSERT_TRUE(d.ok());
+    ASSERT_TRUE(d->event.has_value());
+    EXPECT_EQ(d->event->seq, 3);
+
+    // An acknowledgement and a measure with a command id, sent twice.
+    const json ack{{"op", "deviation.ack"},
+                   {"deviation", "budget:2026:ENH1"},
+                   {"by", "maja@ex.se"},
+                   {"commandId", "link:budget:2026:ENH1:1:email:maja-ex.se:ack"}};
+    auto a1 = Decide(ack);
+    ASSERT_TRUE(a1.ok());
+    ASSERT_TRUE(a1->event.has_value());
+    EXPECT_EQ(a1->event->command_id, "link:budget:2026:ENH1:1:email:maja-ex.se:ack");
+    Apply(a1);
+    auto a2 = Decide(ack);
+    ASSERT_TRUE(a2.ok());
+    EXPECT_FALSE(a2->event.has_value());
+    EXPECT_EQ(a2->reply["applied"], false);
+    const json add{{"op", "measure.add"},   {"deviation", "budget:2026:ENH1"},
+                   {"by", "maja@ex.se"},    {"what", "Färre vikarier"},
+                   {"who", "Maja Öberg"},   {"due", "2026-06-30"},
+                   {"effectSek", "-25000"}, {"commandId", "cli.7f3a"}};
+    auto m1 = Decide(add);
+    ASSERT_TRUE(m1.ok()) << m1.error().ToString();
+    ASSERT_TRUE(m1->event.has_value());
+    Apply(m1);
+    auto m2 = Decide(add);
+    ASSERT_TRUE(m2.ok());
+    EXPECT_FALSE(m2->event.has_value()) << "the measure is not added twice";
+    EXPECT_EQ(fold_.Find("budget:2026:ENH1")->measures.size(), 1U);
+}
+
+TEST_F(DeviationCommands, RefusesAnInvalidCommandIdNamingTheField) {
+    const json base{{"op", "deviation.comment"},
+                    {"deviation", "budget:2026:ENH1"},
+                    {"by", "olof@ex.se"},
+                    {"comment", "Vi ser över schemat"}};
+    for (const json& bad : {json(""), json("har mellanslag"), json(":kolon-forst"),
+                            json("-streck-forst"), json("a/b"), json("rad\nbrytning"),
+                            json(std::string(129, 'a')), json(7), json::array({"x"})}) {
+        auto request = base;
+        request["commandId"] = bad;
+        auto d = Decide(request);
+        ASSERT_FALSE(d.ok()) << bad.dump();
+        EXPECT_EQ(d.error().code, core::Errc::kInvalidArgument) << bad.dump();
+        EXPECT_EQ(d.error().field, "commandId") << bad.dump();
+    }
+    // The longest and the widest allowed.
+    for (const std::string& ok : {std::string(128, 'a'), std::string("A1_.:-z")}) {
+        auto request = base;
+        request["commandId"] = ok;
+        EXPECT_TRUE(Decide(request).ok()) << ok;
+    }
+}
+
+TEST_F(DeviationCommands, CommentRecordsACommentedEvent) {
+    auto d = Decide({{"op", "deviation.comment"},
+                     {"deviation", "budget:2026:ENH1"},
+                     {"by", "Sara@Ex.se"},
+                     {"comment", "Sektorn följer upp i maj"}});
+    ASSERT_TRUE(d.ok()) << d.error().ToString();
+    ASSERT_TRUE(d->event.has_value());
+    const auto& e = *d->event;
+    EXPECT_EQ(e.event, DeviationEventKind::kCommented);
+    EXPECT_EQ(e.seq, 2);
+    EXPECT_EQ(e.comment, "Sektorn följer upp i maj");
+    ASSERT_TRUE(e.by.has_value());
+    EXPECT_EQ(e.by->name, "Sara Nord");
+    EXPECT_EQ(e.by->role, "sektorchef");
+    EXPECT_TRUE(e.notified.empty());
+    EXPECT_FALSE(e.command_id.has_value());
+    EXPECT_EQ(e.deviation_ore, 6'000'000);
+    EXPECT_EQ(d->reply["applied"], true);
+    EXPECT_EQ(d->reply["event"], "commented");
+    auto back = contracts::DeviationEvent::FromJson(e.ToJson());
+    ASSERT_TRUE(back.ok()) << back.error().ToString();
+    EXPECT_EQ(*back, e);
+    Apply(d);
+    ASSERT_EQ(fold_.Find("budget:2026:ENH1")->comments.size(), 1U);
+    EXPECT_EQ(fold_.Find("budget:2026:ENH1")->comments[0].text, "Sektorn följer upp i maj");
+    // A comment does not acknowledge.
+    EXPECT_FALSE(fold_.Find("budget:2026:ENH1")->acknowledged.has_value());
+    auto ack =
+        Decide({{"op", "deviation.ack"}, {"deviation", "budget:2026:ENH1"}, {"by", "maja@ex.se"}});
+    ASSERT_TRUE(ack.ok());
+    EXPECT_TRUE(ack->event.has_value());
+}
+
+TEST_F(DeviationCommands, RefusesACommentWithoutTextOrFromOutsideTheLine) {
+    for (const json& missing : {json(nullptr), json(""), json(12)}) {
+        json request{
+            {"op", "deviation.comment"}, {"deviation", "budget:2026:ENH1"}, {"by", "maja@ex.se"}};
+        if (!missing.is_null()) request["comment"] = missing;
+        auto d = Decide(request);
+        ASSERT_FALSE(d.ok()) << missing.dump();
+        EXPECT_EQ(d.error().code, core::Errc::kInvalidArgument);
+        EXPECT_EQ(d.error().field, "comment");
+    }
+    for (const char* who : {"emil@ex.se", "nobody@ex.se"}) {
+        auto d = Decide({{"op", "deviation.comment"},
+                         {"deviation", "budget:2026:ENH1"},
+                         {"by", who},
+                         {"comment", "Hej"}});
+        ASSERT_FALSE(d.ok()) << who;
+        EXPECT_EQ(d.error().code, core::Errc::kPermissionDenied);
+        EXPECT_EQ(d.error().field, "by");
+    }
+}
+
+// Escalation counts an acknowledgement only from the responsible level or above
+// (domain::AckCounts, service::DueEscalationEvent). Once the deviation has escalated past a
+// level that acknowledged, the now responsible manager must still be able to acknowledge, or
+// nothing stops the escalation.
+TEST_F(DeviationCommands, TheResponsibleLevelCanAcknowledgeAfterALowerLevelDid) {
+    auto escalated = fold_.Find("budget:2026:ENH1")->latest;
+    escalated.seq = 2;
+    escalated.event = DeviationEventKind::kEscalated;
+    escalated.escalation =
+        contracts::Escalation{core::UnitId("VER"), contracts::OrgLevel::kVerksamhet,
+                              contracts::EscalationReason::kNotAcknowledged};
+    escalated.respond_by = "2026-04-08T12:00:00.000Z";
+    escalated.command_id = "escalation:1:1";
+    (void)fold_.Apply(escalated);
+    // The enhetschef acknowledges late: recorded, but it does not stop the escalation.
+    Apply(
+        Decide({{"op", "deviation.ack"}, {"deviation", "budget:2026:ENH1"}, {"by", "maja@ex.se"}}));
+    // The verksamhetschef, now responsible, acknowledges.
+    auto d =
+        Decide({{"op", "deviation.ack"}, {"deviation", "budget:2026:ENH1"}, {"by", "olof@ex.se"}});
+    ASSERT_TRUE(d.ok()) << d.error().ToString();
+    EXPECT_TRUE(d->event.has_value())
+        << "the verksamhetschef's acknowledgement is answered as a repeat of the enhetschef's "
+           "(reply "
+        << d->reply.dump() << "), so the deviation escalates further although the responsible "
+        << "level acknowledged";
+}
+
+TEST_F(DeviationCommands, ADeviationOpenedAgainCanBeAcknowledgedAgain) {
+    Apply(
+        Decide({{"op", "deviation.ack"}, {"deviation", "budget:2026:ENH1"}, {"by", "maja@ex.se"}}));
+    auto closed = fold_.Find("budget:2026:ENH1")->latest;
+    closed.seq = 3;
+    closed.event = DeviationEventKind::kClosed;
+    closed.by.reset();
+    closed.comment.reset();
+    (void)fold_.Apply(closed);
+    auto reopened = closed;
+    reopened.seq = 4;
+    reopened.event = DeviationEventKind::kOpened;
+    reopened.at = "2026-05-04T08:00:00.000Z";
+    reopened.respond_by = "2026-05-06T08:00:00.000Z";
+    (void)fold_.Apply(reopened);
+    auto d =
+        Decide({{"op", "deviation.ack"}, {"deviation", "budget:2026:ENH1"}, {"by", "maja@ex.se"}});
+    ASSERT_TRUE(d.ok()) << d.error().ToString();
+    EXPECT_TRUE(d->event.has_value())
+        << "the new episode's acknowledgement is answered as a repeat of the first episode's "
+           "(reply "
+        << d->reply.dump() << "), so the re-opened deviation escalates although acknowledged";
+}
+
 }  // namespace
 }  // namespace bfu::analysis
