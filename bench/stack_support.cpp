@@ -1,10 +1,7 @@
 #include "stack_support.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +18,7 @@
 
 #include "bfu/config/config.hpp"
 #include "bfu/contracts/topics.hpp"
+#include "bfu/http/client.hpp"
 #include "bfu/kafka/transaction.hpp"
 #include "bfu/redis/redis.hpp"
 
@@ -263,27 +261,9 @@ std::optional<int> Child::Terminate(std::chrono::milliseconds timeout) {
 }
 
 std::pair<int, std::string> HttpGet(int port, const std::string& path) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return {0, {}};
-    }
-    const std::string req =
-        "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    (void)::send(fd, req.data(), req.size(), 0);
-    std::string resp;
-    char buf[8192];
-    ssize_t n = 0;
-    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) resp.append(buf, static_cast<std::size_t>(n));
-    ::close(fd);
-    if (resp.size() < 12) return {0, {}};
-    const auto body = resp.find("\r\n\r\n");
-    return {std::atoi(resp.substr(9, 3).c_str()),
-            body == std::string::npos ? std::string() : resp.substr(body + 4)};
+    auto r = http::Client().Get("http://127.0.0.1:" + std::to_string(port) + path);
+    if (!r.ok()) return {0, {}};
+    return {r->status, std::move(r->body)};
 }
 
 std::optional<double> Metric(int port, std::string_view series) {

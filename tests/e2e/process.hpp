@@ -1,11 +1,9 @@
 #pragma once
 // Test helpers for the end-to-end tier: start a built service binary as a child process with
 // its own environment and log file, stop it with SIGTERM and collect its exit code; find a
-// free loopback port; a minimal HTTP GET; where the built binaries are; a file's text.
-#include <arpa/inet.h>
-#include <netinet/in.h>
+// free loopback port; HTTP on loopback (through bfu::http, so a target including this links
+// bfu::http, as bfu::test_support does); where the built binaries are; a file's text.
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "bfu/http/client.hpp"
 #include "support/ports.hpp"
 
 extern char** environ;
@@ -135,51 +134,44 @@ private:
 
 struct HttpResult {
     int status = 0;    // 0 when nothing answered
-    std::string head;  // status line and headers
+    std::string head;  // status line and headers ("Name: value", as the server spelled them)
     std::string body;
 };
 
-// One HTTP/1.1 request on loopback, reading the answer until the server closes. A body is sent
-// with Content-Length; the server may answer early (e.g. 413) and stop reading.
+// One HTTP/1.1 request to 127.0.0.1:port (GET or POST; a POST sends its body with
+// Content-Length), `headers` as "Name: value" lines. The server may answer early (e.g. 413).
 inline HttpResult HttpRequest(int port, const std::string& method, const std::string& path,
                               const std::string& body = {},
                               const std::vector<std::string>& headers = {}) {
-    HttpResult r;
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<std::uint16_t>(port));
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-        ::close(fd);
-        return r;
+    http::Headers sent;
+    for (const auto& h : headers) {
+        const auto colon = h.find(':');
+        const auto value =
+            h.find_first_not_of(' ', colon == std::string::npos ? h.size() : colon + 1);
+        sent.emplace_back(h.substr(0, colon), value == std::string::npos ? "" : h.substr(value));
     }
-    std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
-    if (method != "GET") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-    for (const auto& h : headers) req += h + "\r\n";
-    req += "\r\n" + body;
-    std::size_t off = 0;
-    while (off < req.size()) {
-        const auto n = ::send(fd, req.data() + off, req.size() - off, MSG_NOSIGNAL);
-        if (n <= 0) break;
-        off += static_cast<std::size_t>(n);
+    const std::string url = "http://127.0.0.1:" + std::to_string(port) + path;
+    // Generous: ingest commits a request's transaction (up to 30 s) before it answers.
+    constexpr std::chrono::seconds kTimeout{60};
+    http::Client client;
+    core::Result<http::Response> r =
+        core::Error(core::Errc::kInvalidArgument, "only GET and POST are sent");
+    if (method == "GET") {
+        r = client.Get(url, sent, kTimeout);
+    } else if (method == "POST") {
+        r = client.Post(url, body, "", sent, kTimeout);
     }
-    std::string resp;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) resp.append(buf, static_cast<std::size_t>(n));
-    ::close(fd);
-    if (resp.size() > 12) r.status = std::atoi(resp.substr(9, 3).c_str());
-    const auto split = resp.find("\r\n\r\n");
-    if (split != std::string::npos) {
-        r.head = resp.substr(0, split);
-        r.body = resp.substr(split + 4);
-    }
-    return r;
+    HttpResult out;
+    if (!r.ok()) return out;
+    out.status = r->status;
+    out.head = "HTTP/1.1 " + std::to_string(r->status) + " " + r->reason;
+    for (const auto& [k, v] : r->headers) out.head += "\r\n" + k + ": " + v;
+    out.body = std::move(r->body);
+    return out;
 }
 
 inline HttpResult HttpGet(int port, const std::string& path) {
-    return HttpRequest(port, "GET", path, {}, {"Connection: close"});
+    return HttpRequest(port, "GET", path);
 }
 
 // Polls `pred` until true or `timeout`; true if it became true.

@@ -1,8 +1,5 @@
 #include "bfu/cli/cli.hpp"
 
-#include <arpa/inet.h>
-#include <netdb.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,6 +20,7 @@
 #include "bfu/contracts/master.hpp"
 #include "bfu/contracts/topics.hpp"
 #include "bfu/domain/timetable.hpp"
+#include "bfu/http/client.hpp"
 #include "bfu/kafka/admin.hpp"
 #include "bfu/kafka/consumer.hpp"
 #include "bfu/kafka/producer.hpp"
@@ -78,7 +76,8 @@ constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
   calendar YEAR [--ics]                   the year's timetable: forecast rounds, report deadlines,
                                           dialogue meetings, bokslutsdag (iCalendar with --ics)
   topics                                  the topics on the broker and their partitions
-  health URL                              exit 0 if URL answers 200 (container health checks)
+  health URL                              exit 0 if URL (http or https) answers 200 (container
+                                          health checks)
 Environment: BFU_KAFKA_BROKERS, BFU_KAFKA_TOPIC_PREFIX, BFU_REDIS_URL, BFU_REDIS_PREFIX,
 BFU_NOTIFIER_PUB (tcp://127.0.0.1:15560), BFU_ANALYSIS_ZMQ (tcp://127.0.0.1:15552),
 BFU_FORECASTING_ZMQ (tcp://127.0.0.1:15553); unset ones are read from BFU_ENV_FILE or
@@ -330,46 +329,19 @@ int Topics(const Env& env, std::ostream& out, std::ostream& err) {
     return 0;
 }
 
-// A plain HTTP/1.1 GET on loopback, enough for health checks.
+// A GET on an http:// or https:// URL (bfu::http; https verified against the system's CA store),
+// enough for container health checks.
 int Health(const std::string& url, std::ostream& out, std::ostream& err) {
-    const std::string scheme = "http://";
-    if (url.rfind(scheme, 0) != 0) throw UsageError("health needs an http:// URL");
-    auto rest = url.substr(scheme.size());
-    auto slash = rest.find('/');
-    std::string hostport = rest.substr(0, slash);
-    std::string path = slash == std::string::npos ? "/" : rest.substr(slash);
-    auto colon = hostport.rfind(':');
-    std::string host = hostport.substr(0, colon);
-    std::string port = colon == std::string::npos ? "80" : hostport.substr(colon + 1);
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* res = nullptr;
-    if (getaddrinfo(host.c_str(), port.c_str(), &hints, &res) != 0 || res == nullptr) {
-        err << url << ": cannot resolve\n";
+    auto r = http::Client().Get(url, {}, std::chrono::seconds(10));
+    if (!r.ok()) {
+        if (r.error().code == core::Errc::kInvalidArgument) {
+            throw UsageError("health needs an http:// or https:// URL: " + r.error().message);
+        }
+        err << url << ": " << r.error().message << "\n";
         return 1;
     }
-    int fd = ::socket(res->ai_family, res->ai_socktype, res->ai_protocol);
-    const bool connected = fd >= 0 && ::connect(fd, res->ai_addr, res->ai_addrlen) == 0;
-    freeaddrinfo(res);
-    if (!connected) {
-        if (fd >= 0) ::close(fd);
-        err << url << ": connection refused\n";
-        return 1;
-    }
-    const std::string req =
-        "GET " + path + " HTTP/1.1\r\nHost: " + hostport + "\r\nConnection: close\r\n\r\n";
-    if (::send(fd, req.data(), req.size(), 0) < 0) {
-        ::close(fd);
-        return 1;
-    }
-    std::string resp;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) resp.append(buf, static_cast<std::size_t>(n));
-    ::close(fd);
-    const bool ok = resp.rfind("HTTP/1.1 200", 0) == 0 || resp.rfind("HTTP/1.0 200", 0) == 0;
-    out << resp.substr(0, resp.find("\r\n")) << "\n";
-    return ok ? 0 : 1;
+    out << "HTTP/1.1 " << r->status << " " << r->reason << "\n";
+    return r->status == 200 ? 0 : 1;
 }
 
 int Calendar(const Args& a, std::ostream& out, std::ostream& err) {
