@@ -7,6 +7,12 @@ pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 pkg_check_modules(LIBZMQ REQUIRED IMPORTED_TARGET libzmq)
 find_package(cppzmq REQUIRED)
+# cpp-httplib (compiled, with OpenSSL) for every HTTP server and client; libcurl for SMTP.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
+find_package(OpenSSL REQUIRED)
+# kainjow mustache (header only) for every text people read.
+find_path(MUSTACHE_INCLUDE_DIR kainjow/mustache.hpp REQUIRED)
 if(BFU_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -42,3 +42,18 @@ function(bfu_bench)
   target_link_libraries(${A_NAME} PRIVATE bfu::options bfu::warnings ${A_DEPS}
                                           benchmark::benchmark)
 endfunction()
+
+# bfu_embed_templates(TARGET <t> DIR <dir> NAMESPACE <ns> FUNCTION <f>)
+#   compiles into <t> a function `std::span<const bfu::text::TemplateFile> <ns>::<f>()` holding
+#   every <dir>/*.mustache file, regenerated when a file changes (bfu::text::Templates).
+function(bfu_embed_templates)
+  cmake_parse_arguments(A "" "TARGET;DIR;NAMESPACE;FUNCTION" "" ${ARGN})
+  file(GLOB files CONFIGURE_DEPENDS "${A_DIR}/*.mustache")
+  set(out "${CMAKE_CURRENT_BINARY_DIR}/${A_FUNCTION}_templates.cpp")
+  add_custom_command(OUTPUT "${out}"
+    COMMAND ${CMAKE_COMMAND} -DDIR=${A_DIR} -DOUT=${out} -DNAMESPACE=${A_NAMESPACE}
+            -DFUNCTION=${A_FUNCTION} -P ${PROJECT_SOURCE_DIR}/cmake/BfuEmbedTemplates.cmake
+    DEPENDS ${files} ${PROJECT_SOURCE_DIR}/cmake/BfuEmbedTemplates.cmake
+    COMMENT "Embedding the templates of ${A_DIR}")
+  target_sources(${A_TARGET} PRIVATE "${out}")
+endfunction()

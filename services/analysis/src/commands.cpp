@@ -56,6 +56,23 @@ core::Result<std::optional<std::string>> OptionalText(const json& r, const char*
     return std::optional<std::string>(it->get<std::string>());
 }
 
+std::string Lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+// The contract's command id: ^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$.
+bool IsCommandId(std::string_view s) {
+    if (s.empty() || s.size() > 128 || std::isalnum(static_cast<unsigned char>(s[0])) == 0) {
+        return false;
+    }
+    return std::all_of(s.begin(), s.end(), [](unsigned char c) {
+        return std::isalnum(c) != 0 || c == '_' || c == '.' || c == ':' || c == '-';
+    });
+}
+
 // SEK as text ("-25000", "1 234,50") or a whole number, into öre.
 core::Result<core::Money> ParseEffect(const json& r) {
     auto it = r.find("effectSek");
@@ -109,6 +126,8 @@ contracts::DeviationEvent NextEvent(const service::DeviationRecord& record, Devi
     e.action_plan.reset();
     e.decision.reset();
     e.escalation.reset();
+    e.respond_by.reset();
+    e.command_id.reset();
     return e;
 }
 
@@ -148,9 +167,54 @@ core::Result<CommandDecision> DecideCommand(const json& request,
                           " nor of a unit above it in its reporting line");
     }
 
+    auto command_id = OptionalText(request, "commandId");
+    if (!command_id.ok()) return std::move(command_id).error();
+    if (*command_id && (!IsCommandId(**command_id))) {
+        return Refuse(core::Errc::kInvalidArgument, "commandId",
+                      "a command id is 1-128 letters, digits, '_', '.', ':', '-', starting with a "
+                      "letter or digit");
+    }
     CommandDecision d;
+    if (*command_id && record->HasCommand(**command_id)) {
+        // Sent before and applied: answer as then, append nothing.
+        auto e = NextEvent(*record, DeviationEventKind::kAcknowledged, *by, now);
+        e.seq = record->last_seq;
+        d.reply = Reply(e, false);
+        d.reply["event"] = "repeated";
+        d.reply["commandId"] = **command_id;
+        return d;
+    }
+    auto stamp = [&](contracts::DeviationEvent& e) {
+        if (*command_id) e.command_id = **command_id;
+    };
+    if (op == "deviation.comment") {
+        if (!*comment) {
+            return Refuse(core::Errc::kInvalidArgument, "comment",
+                          "\"comment\" is required: the text of the comment");
+        }
+        auto e = NextEvent(*record, DeviationEventKind::kCommented, *by, now);
+        e.comment = *comment;
+        stamp(e);
+        d.reply = Reply(e, true);
+        d.event = std::move(e);
+        return d;
+    }
     if (op == "deviation.ack") {
-        if (record->acknowledged) {
+        // The same person acknowledging again in this episode (since the deviation last
+        // opened) adds nothing; another person may: the responsible level's acknowledgement
+        // is what stops the escalation, whoever acknowledged before.
+        const auto same = [&](const contracts::Person& p) {
+            return p.email && by->email && Lower(*p.email) == Lower(*by->email);
+        };
+        for (const auto& [seq, p] : record->episode.acks) {
+            if (!same(p)) continue;
+            auto e = NextEvent(*record, DeviationEventKind::kAcknowledged, p, now);
+            e.seq = seq;
+            d.reply = Reply(e, false);
+            d.reply["by"] = p.ToJson();
+            return d;
+        }
+        if (!record->open && record->acknowledged) {
             auto e = NextEvent(*record, DeviationEventKind::kAcknowledged, record->acknowledged->by,
                                now);
             e.seq = record->last_seq;
@@ -165,6 +229,7 @@ core::Result<CommandDecision> DecideCommand(const json& request,
         }
         auto e = NextEvent(*record, DeviationEventKind::kAcknowledged, *by, now);
         e.comment = *comment;
+        stamp(e);
         d.reply = Reply(e, true);
         d.event = std::move(e);
         return d;
@@ -214,6 +279,7 @@ core::Result<CommandDecision> DecideCommand(const json& request,
         auto e = NextEvent(*record, DeviationEventKind::kMeasureAdded, *by, now);
         e.measure = std::move(m);
         e.comment = *comment;
+        stamp(e);
         d.reply = Reply(e, true);
         d.event = std::move(e);
         return d;
@@ -235,12 +301,14 @@ core::Result<CommandDecision> DecideCommand(const json& request,
             return d;
         }
         e.comment = *comment;
+        stamp(e);
         d.reply = Reply(e, true);
         d.event = std::move(e);
         return d;
     }
     return Refuse(core::Errc::kInvalidArgument, "op",
-                  "unknown command '" + op + "' (deviation.ack, measure.add, measure.done)");
+                  "unknown command '" + op +
+                      "' (deviation.ack, deviation.comment, measure.add, measure.done)");
 }
 
 namespace {
@@ -258,6 +326,7 @@ public:
           topic_(std::move(topic)),
           table_(table),
           master_(std::move(master)),
+          clock_(ctx.clock()),
           log_(ctx.logger()),
           accepted_(ctx.metrics().GetCounter("bfu_analysis_commands_total",
                                              "Deviation commands by result",
@@ -312,7 +381,7 @@ private:
             return Refuse(core::Errc::kUnavailable, "service",
                           "analysis has no organisation (master data) yet");
         }
-        const auto now = core::WallClock().Now();
+        const auto now = clock_.Now();
         std::optional<service::DeviationRecord> record;
         if (request.is_object()) {
             auto it = request.find("deviation");
@@ -344,6 +413,7 @@ private:
     std::string topic_;
     service::DeviationTable& table_;
     std::shared_ptr<service::MasterFeed> master_;
+    core::Clock& clock_;
     runtime::Logger& log_;
     runtime::Counter& accepted_;
     runtime::Counter& refused_;
@@ -368,7 +438,7 @@ void AddDeviationCommands(runtime::Context& ctx, std::shared_ptr<service::Master
     auto& writer = ctx.Emplace<CommandWriter>(service::KafkaSettings(cfg, "analysis", "commands"),
                                               service::Topic(cfg, contracts::topics::kDeviations),
                                               *table, std::move(master), ctx);
-    for (const char* op : {"deviation.ack", "measure.add", "measure.done"}) {
+    for (const char* op : {"deviation.ack", "deviation.comment", "measure.add", "measure.done"}) {
         server->Handle(op, [&writer](const json& r) { return writer.Execute(r); });
     }
 }

@@ -368,7 +368,7 @@ contracts::DeviationEvent AnalysisEngine::ToContract(const domain::DeviationEven
                                                core::VoucherId(t->second.voucher)};
         trigger = tr;
     }
-    return service::ToWire(e, master_->org, now, std::move(trigger));
+    return service::ToWire(e, master_->org, now, std::move(trigger), ack_policy_);
 }
 
 }  // namespace bfu::analysis

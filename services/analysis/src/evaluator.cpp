@@ -9,6 +9,7 @@
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/kafka/admin.hpp"
 #include "bfu/kafka/reader.hpp"
+#include "bfu/service/escalator.hpp"
 #include "bfu/service/service_config.hpp"
 #include "bfu/service/status_keys.hpp"
 #include "bfu/service/unit_partition.hpp"
@@ -39,7 +40,7 @@ Evaluator::Evaluator(kafka::KafkaConfig kafka, EvaluatorTopics topics,
                      std::shared_ptr<service::MasterFeed> master, service::DeviationTable& table,
                      std::shared_ptr<Ownership> ownership, std::shared_ptr<redis::Pool> redis,
                      std::string redis_prefix, std::chrono::milliseconds check_interval,
-                     runtime::Context& ctx)
+                     runtime::Context& ctx, domain::AckPolicy ack_policy)
     : kafka_(std::move(kafka)),
       topics_(std::move(topics)),
       master_(std::move(master)),
@@ -48,8 +49,11 @@ Evaluator::Evaluator(kafka::KafkaConfig kafka, EvaluatorTopics topics,
       redis_(std::move(redis)),
       redis_prefix_(std::move(redis_prefix)),
       check_interval_(check_interval),
-      ctx_(ctx) {
+      ctx_(ctx),
+      ack_policy_(std::move(ack_policy)) {
     engine_.SetLineTopic(topics_.lines);
+    engine_.SetAckPolicy(ack_policy_);
+    indicators_.SetAckPolicy(ack_policy_);
 }
 
 Evaluator::~Evaluator() { Stop(); }
@@ -231,7 +235,7 @@ bool Evaluator::ReadIndicator(const std::string& topic, const std::string& key,
 
 void Evaluator::Round(bool full) {
     auto& log = ctx_.logger();
-    core::WallClock clock;
+    core::Clock& clock = ctx_.clock();
     if (auto md = master_->Take()) {
         engine_.SetMaster(md);
         master_data_ = md;
@@ -266,6 +270,21 @@ void Evaluator::Round(bool full) {
                       "Goal ids with outcomes but no goal of the year", {})
             .Set(static_cast<double>(indicators_.stats().unknown_goals));
     }
+    {
+        // Escalation when nobody answers (S7): the deadlines are on the events; the owner of a
+        // deviation writes its escalated events, at most one check a second.
+        const auto now = clock.Now();
+        const auto tick = std::chrono::steady_clock::now();
+        if (tick - last_escalation_check_ >= std::chrono::seconds(1)) {
+            last_escalation_check_ = tick;
+            auto due = service::DueEscalations(table_.Open(), master_data_->org, now, ack_policy_,
+                                               [this](const service::DeviationRecord& r) {
+                                                   return IsAnalysisKind(r.latest.kind) &&
+                                                          engine_.Owned(r.latest.unit.value());
+                                               });
+            out.deviations.insert(out.deviations.end(), due.begin(), due.end());
+        }
+    }
     if (out.deviations.empty() && out.aggregates.empty() && out.statuses.empty()) return;
     for (const auto& d : out.deviations) {
         const std::string id = d.deviation_id.value() + ":" + std::to_string(d.seq);
@@ -294,7 +313,13 @@ void Evaluator::Round(bool full) {
         ctx_.RequestShutdown(runtime::kExitFatal, "evaluator: " + s.error().ToString());
         return;
     }
-    for (const auto& d : out.deviations) table_.Apply(d);
+    for (const auto& d : out.deviations) {
+        table_.Apply(d);
+        if (d.event == contracts::DeviationEventKind::kEscalated) {
+            // The engine continues the deviation's numbering after the escalation.
+            if (auto r = table_.Find(d.deviation_id.value())) RestoreKnown(*r);
+        }
+    }
     ctx_.metrics()
         .GetCounter("bfu_analysis_deviation_events_total", "Deviation events written")
         .Inc(out.deviations.size());

@@ -150,7 +150,7 @@ std::vector<contracts::DeviationEvent> IndicatorTracker::Evaluate(
         auto next = domain::Evaluate(prior, obs, rules_.indicator_default, rules_);
         states_[id] = next.state;
         if (!next.event) return;
-        auto d = service::ToWire(*next.event, org, now, std::nullopt);
+        auto d = service::ToWire(*next.event, org, now, std::nullopt, ack_policy_);
         // Indicators are not money: target and actual instead (see the deviation schema).
         d.budget_ore.reset();
         d.outcome_ore.reset();

@@ -18,6 +18,7 @@
 #include "bfu/kafka/reader.hpp"
 #include "bfu/redis/redis.hpp"
 #include "bfu/service/deviation_table.hpp"
+#include "bfu/service/escalator.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/loop_component.hpp"
 #include "bfu/service/master_feed.hpp"
@@ -35,6 +36,7 @@ config::Schema MakeSchema() {
     service::AddFollowUpFields(s);
     service::AddRedisFields(s);
     service::AddZmqFields(s, "tcp://127.0.0.1:15552");
+    service::AddEscalationFields(s);
     s.Int("http.port", 18082, "Port of /healthz, /readyz, /metrics");
     s.Int("analysis.changelog_replication", 1,
           "Replication factor of bfu.analysis.outcome when analysis creates it");
@@ -190,9 +192,9 @@ void Wire(runtime::Context& ctx) {
         });
     auto evaluator_kafka = service::KafkaSettings(cfg, "analysis", "evaluator");
     BoundFetchQueue(evaluator_kafka, cfg);
-    auto& evaluator =
-        ctx.Emplace<Evaluator>(evaluator_kafka, topics, master, table, ownership, redis,
-                               redis_prefix, cfg.GetDuration("redis.check_interval"), ctx);
+    auto& evaluator = ctx.Emplace<Evaluator>(
+        evaluator_kafka, topics, master, table, ownership, redis, redis_prefix,
+        cfg.GetDuration("redis.check_interval"), ctx, service::AckPolicyFrom(cfg));
     *evaluator_slot = &evaluator;
 
     // Stage 1, posting: lines -> cumulative cells -> changelog, exactly once.

@@ -55,10 +55,24 @@ bool DeviationFold::Apply(const contracts::DeviationEvent& event) {
             r.open = event.event != DeviationEventKind::kClosed;
         }
     }
+    if (event.command_id) r.command_ids.insert(*event.command_id);
+    EscalationEpisode& ep = r.episode;
     switch (event.event) {
         case DeviationEventKind::kAcknowledged:
             if (!r.acknowledged && event.by) {
                 r.acknowledged = Acknowledgement{*event.by, event.at, event.comment};
+            }
+            if (event.by && event.seq > ep.opened_seq &&
+                std::none_of(ep.acks.begin(), ep.acks.end(),
+                             [&](const auto& a) { return a.first == event.seq; })) {
+                ep.acks.emplace_back(event.seq, *event.by);
+            }
+            break;
+        case DeviationEventKind::kCommented:
+            if (event.by && event.comment &&
+                std::none_of(r.comments.begin(), r.comments.end(),
+                             [&](const DeviationComment& c) { return c.seq == event.seq; })) {
+                r.comments.push_back({*event.by, event.at, *event.comment, event.seq});
             }
             break;
         case DeviationEventKind::kMeasureAdded:
@@ -90,6 +104,12 @@ bool DeviationFold::Apply(const contracts::DeviationEvent& event) {
             if (event.escalation) {
                 Upsert(r.escalations, *event.escalation,
                        [](const contracts::Escalation& x) { return x.to_unit; });
+                if (event.seq > ep.opened_seq && event.seq > ep.step_seq) {
+                    ep.step_seq = event.seq;
+                    ep.responsible_unit = event.escalation->to_unit;
+                    if (event.respond_by) ep.respond_by = event.respond_by;
+                    ++ep.steps;
+                }
             }
             break;
         case DeviationEventKind::kActionPlan:
@@ -105,6 +125,14 @@ bool DeviationFold::Apply(const contracts::DeviationEvent& event) {
             }
             break;
         case DeviationEventKind::kOpened:
+            if (event.seq > ep.opened_seq) {
+                ep = EscalationEpisode{};
+                ep.opened_seq = event.seq;
+                ep.step_seq = event.seq;
+                ep.respond_by = event.respond_by;
+                if (event.escalation) ep.responsible_unit = event.escalation->to_unit;
+            }
+            break;
         case DeviationEventKind::kChanged:
         case DeviationEventKind::kClosed:
             break;

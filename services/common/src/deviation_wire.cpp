@@ -6,6 +6,15 @@ namespace bfu::service {
 
 namespace {
 
+bool IsMoney(domain::DeviationKind k) {
+    return k == domain::DeviationKind::kBudget || k == domain::DeviationKind::kInvestment ||
+           k == domain::DeviationKind::kForecast;
+}
+
+}  // namespace
+
+namespace {
+
 double Share(std::int64_t bp) { return static_cast<double>(bp) / 10000.0; }
 
 }  // namespace
@@ -101,7 +110,8 @@ void RestoreAmounts(const contracts::DeviationEvent& e, domain::DeviationState& 
 }
 
 contracts::DeviationEvent ToWire(const domain::DeviationEvent& e, const domain::Organisation& org,
-                                 core::TimePoint now, std::optional<contracts::Trigger> trigger) {
+                                 core::TimePoint now, std::optional<contracts::Trigger> trigger,
+                                 const domain::AckPolicy& policy) {
     contracts::DeviationEvent d;
     d.deviation_id = e.id;
     d.seq = e.sequence;
@@ -130,8 +140,21 @@ contracts::DeviationEvent ToWire(const domain::DeviationEvent& e, const domain::
         const auto& spec = org.unit(*u);
         d.responsible = ToWire(spec.manager);
         d.within_mandate = std::llabs(e.deviation) <= spec.mandate.ore();
-        for (auto s : org.SuperiorsAt(*u, e.as_of.LastDay())) {
-            d.notified.push_back(ToWire(org.unit(s).manager));
+        domain::DeviationForEscalation dev;
+        dev.id = e.id;
+        dev.unit = *u;
+        if (IsMoney(e.key.kind)) dev.amount = core::Money::FromOre(e.deviation);
+        dev.favourable = e.direction == domain::Direction::kFavourable;
+        dev.opened_at = now;
+        const domain::OpeningDecision opening = domain::DecideOpening(dev, org, policy);
+        for (auto t : opening.told) d.notified.push_back(ToWire(org.unit(t).manager));
+        if (e.type == domain::TransitionType::kOpened) {
+            if (opening.respond_by) d.respond_by = core::ToRfc3339(*opening.respond_by);
+            if (opening.responsible_ring > 0 && !opening.responsible.empty()) {
+                const auto& r = org.unit(opening.responsible.front());
+                d.escalation = contracts::Escalation{r.id, ToWire(r.level),
+                                                     contracts::EscalationReason::kBeyondMandate};
+            }
         }
     }
     d.trigger = std::move(trigger);

@@ -83,6 +83,8 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
         spec.mandate = core::Money::FromOre(unit->mandate_ore);
         spec.reports_to = unit->reports_to;
         specs.push_back(std::move(spec));
+        std::string id = unit->id.value();
+        md->org_units.emplace(std::move(id), std::move(unit).value());
     }
     if (specs.empty()) {
         return core::Error(core::Errc::kFailedPrecondition, org_topic,
@@ -149,6 +151,17 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
         }
         md->budget.Set(
             {*unit, *group, core::Money::FromOre(budget->annual_ore), AsDomain(budget->profile)});
+    }
+    const std::string goal_topic =
+        std::string(topic_prefix).append(contracts::topics::kMasterGoals);
+    for (const auto& [key, value] : Records(snapshot, goal_topic)) {
+        auto goal = contracts::DecodeMessage<contracts::Goal>(value);
+        if (!goal.ok()) {
+            md->problems.push_back(goal_topic + "/" + key + ": " + goal.error().ToString());
+            continue;
+        }
+        std::string id = goal->id;
+        md->goals.emplace(std::move(id), std::move(goal).value());
     }
     return std::shared_ptr<const MasterData>(std::move(md));
 }

@@ -317,7 +317,8 @@ void Forecaster::Emit(contracts::Forecast f, int round, ForecastReason reason, c
     if (u && period.ok()) {
         if (auto ev = monitor_->CheckForecast(*u, core::Money::FromOre(f.total_ore),
                                               core::Money::FromOre(f.budget_ore), *period)) {
-            out.deviations.push_back(service::ToWire(*ev, master_->org, now, std::nullopt));
+            out.deviations.push_back(
+                service::ToWire(*ev, master_->org, now, std::nullopt, ack_policy_));
         }
     }
     out.forecasts.push_back(std::move(f));

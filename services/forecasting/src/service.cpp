@@ -11,6 +11,7 @@
 #include "bfu/kafka/producer.hpp"
 #include "bfu/redis/redis.hpp"
 #include "bfu/service/deviation_table.hpp"
+#include "bfu/service/escalator.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/master_feed.hpp"
 #include "bfu/service/master_table.hpp"
@@ -37,6 +38,7 @@ config::Schema MakeSchema() {
     service::AddFollowUpFields(s);
     service::AddRedisFields(s);
     service::AddZmqFields(s, "tcp://127.0.0.1:15553");
+    service::AddEscalationFields(s);
     s.String("followup.business_date", "",
              "The business date YYYY-MM-DD that decides the forecast round; empty = today (UTC)")
         .Int("forecast.trend_weight_percent", 50,
@@ -71,6 +73,7 @@ public:
           deviations_(deviations),
           redis_(std::move(redis)),
           forecaster_(policy),
+          ack_policy_(service::AckPolicyFrom(ctx.config())),
           redis_prefix_(ctx.config().GetString("redis.prefix")),
           business_date_(ctx.config().GetString("followup.business_date")),
           forecasts_topic_(service::Topic(ctx.config(), contracts::topics::kForecasts)),
@@ -121,7 +124,7 @@ public:
         if (!ready_.load() || !forecaster_.HasMaster()) {
             return Unavailable("forecasting is still reading its inputs; try again shortly");
         }
-        const auto now = core::WallClock().Now();
+        const auto now = ctx_.clock().Now();
         auto md = master_->Latest();
         auto s = DecideSubmission(request, *md, forecaster_.year(),
                                   forecaster_.RoundOn(BusinessDate(now)), now);
@@ -148,7 +151,7 @@ public:
 
     core::Result<json> Accuracy() {
         std::lock_guard lock(mu_);
-        auto r = forecaster_.Accuracy(BusinessDate(core::WallClock().Now()));
+        auto r = forecaster_.Accuracy(BusinessDate(ctx_.clock().Now()));
         if (!r.ok()) return std::move(r).error();
         return r->ToJson();
     }
@@ -224,12 +227,23 @@ private:
         if (auto md = master_->Take()) {
             const bool first = !forecaster_.HasMaster();
             forecaster_.SetMaster(md);
+            forecaster_.SetAckPolicy(ack_policy_);
             if (first) forecaster_.RestoreDeviations(deviations_.All());
         }
         if (!forecaster_.HasMaster()) return;
         ApplyInputs();
-        const auto now = core::WallClock().Now();
+        const auto now = ctx_.clock().Now();
         auto out = forecaster_.Evaluate(BusinessDate(now), now);
+        // Escalation of forecast deviations nobody acknowledged in time (S7): forecasting owns
+        // their events.
+        if (auto md = master_->Latest()) {
+            auto due = service::DueEscalations(deviations_.Open(), md->org, now, ack_policy_,
+                                               [](const service::DeviationRecord& r) {
+                                                   return r.latest.kind ==
+                                                          contracts::DeviationKind::kForecast;
+                                               });
+            out.deviations.insert(out.deviations.end(), due.begin(), due.end());
+        }
         if (out.forecasts.empty() && out.deviations.empty()) return;
         auto& log = ctx_.logger();
         std::vector<redis::Argv> redis_cmds;
@@ -260,6 +274,12 @@ private:
                 return Fatal(s.error().ToString());
             }
             deviations_.Apply(d);
+            if (d.event == contracts::DeviationEventKind::kEscalated) {
+                // The forecaster continues the deviation's numbering after the escalation.
+                if (auto r = deviations_.Find(d.deviation_id.value())) {
+                    forecaster_.RestoreDeviations({*r});
+                }
+            }
             log.Info("forecast deviation",
                      {{"id", d.deviation_id.value()}, {"event", contracts::ToString(d.event)}});
         }
@@ -281,6 +301,7 @@ private:
     service::DeviationTable& deviations_;
     std::shared_ptr<redis::Pool> redis_;
     Forecaster forecaster_;
+    domain::AckPolicy ack_policy_;
     std::string redis_prefix_;
     std::string business_date_;
     std::string forecasts_topic_;

@@ -1,16 +1,21 @@
 #include "bfu/notifier/service.hpp"
 
+#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/master.hpp"
 #include "bfu/contracts/topics.hpp"
-#include "bfu/notifier/alerts.hpp"
+#include "bfu/notifier/alert_log.hpp"
+#include "bfu/notifier/answers.hpp"
+#include "bfu/notifier/dispatcher.hpp"
+#include "bfu/notifier/mime.hpp"
+#include "bfu/notifier/planner.hpp"
+#include "bfu/notifier/templates.hpp"
+#include "bfu/service/deviation_table.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/loop_component.hpp"
 #include "bfu/service/master_feed.hpp"
@@ -32,35 +37,119 @@ config::Schema MakeSchema() {
     service::AddZmqFields(s, "tcp://127.0.0.1:15554");
     s.String("zmq.pub_endpoint", "tcp://127.0.0.1:15560",
              "ZeroMQ PUB endpoint where live alerts are published (bfu watch)")
+        .String("notifier.from", "bfu <bfu@kommun.invalid>",
+                "From address of alert e-mails; its domain names the Message-IDs")
+        .String("notifier.smtp.url", "",
+                "SMTP server for e-mail: smtp://host:port (STARTTLS when offered) or "
+                "smtps://host:port; empty: no e-mail is sent (the outbox only)")
+        .Secret("notifier.smtp.user", "SMTP user name (environment only)")
+        .Secret("notifier.smtp.password", "SMTP password (environment only)")
+        .String("notifier.smtp.ca_file", "", "CA certificates to verify the SMTP server with")
+        .DurationMs("notifier.smtp.timeout", std::chrono::milliseconds(10000),
+                    "How long one SMTP delivery may take")
         .String("notifier.outbox_dir", "",
-                "Folder where every alert is also written as an e-mail message (.eml); empty: none")
-        .String("notifier.from", "bfu <bfu@kommun.invalid>", "From address of alert e-mails")
-        .Int("http.port", 18084, "Port of /healthz, /readyz, /metrics");
+                "Folder where every e-mail is also kept as an .eml file; empty: none")
+        .String("notifier.templates_dir", "",
+                "Folder of the municipality's own templates (<name>.mustache) replacing the "
+                "defaults file by file; empty: the defaults (bfu templates export DIR)")
+        .Secret("notifier.link_key",
+                "Key signing the answer links (at least 16 bytes); unset: no links")
+        .String("notifier.links.base_url", "",
+                "Address of the notifier's pages as the recipients reach them, e.g. "
+                "https://bfu.kommun.se; empty: http://<http.host>:<http.port>")
+        .Int("notifier.links.ttl_days", 14, "How many days an answer link is valid")
+        .Bool("notifier.digest.enabled", true,
+              "Batch minor changes within mandate into one daily e-mail per recipient")
+        .String("notifier.digest.at", "07:00", "When the daily digest goes out (Swedish time)")
+        .Bool("notifier.reminders.enabled", true,
+              "Remind of forecast rounds, report deadlines and dialogue meetings")
+        .Int("notifier.reminders.forecast_days", 2,
+             "Working days before a forecast round that its reminder goes out")
+        .Int("notifier.reminders.report_days", 5,
+             "Working days before a report deadline that its reminder goes out")
+        .Int("notifier.reminders.dialogue_days", 5,
+             "Working days before a dialogue meeting that its reminder goes out")
+        .DurationMs("notifier.retry_initial", std::chrono::milliseconds(1000),
+                    "First wait before a failed delivery is tried again (doubles each time)")
+        .DurationMs("notifier.retry_max", std::chrono::milliseconds(600000),
+                    "Longest wait between delivery attempts")
+        .DurationMs("notifier.webhook.timeout", std::chrono::milliseconds(5000),
+                    "How long one webhook POST may take")
+        .String("notifier.webhook.ca_file", "", "CA certificates to verify webhook servers with")
+        .DurationMs("notifier.delivery_delay", std::chrono::milliseconds(0),
+                    "A pause before each delivery (fault tests only; 0 in production)")
+        .String("notifier.analysis_endpoint", "tcp://127.0.0.1:15552",
+                "ZeroMQ endpoint of analysis, where answers by link are sent")
+        .Int("http.port", 18084, "Port of /healthz, /readyz, /metrics and the answer pages");
     return s;
 }
 
-std::string SafeFileName(std::string s) {
-    for (auto& c : s) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-        if (!ok) c = '_';
+std::pair<int, int> ParseClock(const std::string& text) {
+    int h = -1;
+    int m = -1;
+    if (text.size() == 5 && text[2] == ':') {
+        h = std::atoi(text.substr(0, 2).c_str());
+        m = std::atoi(text.substr(3, 2).c_str());
     }
-    return s;
+    if (h < 0 || h > 23 || m < 0 || m > 59) {
+        throw config::ConfigError("notifier.digest.at", "a time HH:MM, not '" + text + "'");
+    }
+    return {h, m};
 }
 
-// Owns the PUB socket; used only from the consume loop's thread.
-struct Channels {
+// The PUB socket and its context; the socket closes before the context (member order). Used
+// from the consume loop's thread only.
+struct LiveChannel {
+    explicit LiveChannel(const std::string& endpoint) : publisher(context, endpoint) {}
     ::zmq::context_t context{1};
-    std::unique_ptr<zmq::Publisher> publisher;
+    zmq::Publisher publisher;
+};
+
+// The records one batch planned, kept until the batch is written (then folded into the log)
+// or dropped (then forgotten, to be planned again when the batch is read again).
+struct BatchPlans {
+    std::mutex mu;
+    std::vector<contracts::Alert> records;
 };
 
 void Wire(runtime::Context& ctx) {
     const auto& cfg = ctx.config();
     auto& log = ctx.logger();
-    auto channels = std::make_shared<Channels>();
-    channels->publisher =
-        std::make_unique<zmq::Publisher>(channels->context, cfg.GetString("zmq.pub_endpoint"));
-    log.Info("alerts published", {{"endpoint", channels->publisher->endpoint()}});
+
+    auto templates_loaded =
+        text::Templates::Load(DefaultTemplates(), cfg.GetString("notifier.templates_dir"));
+    if (!templates_loaded.ok()) {
+        throw config::ConfigError("notifier.templates_dir", templates_loaded.error().message);
+    }
+    auto templates = std::make_shared<const text::Templates>(std::move(templates_loaded).value());
+
+    std::shared_ptr<const LinkSigner> signer;
+    const std::string link_key =
+        cfg.Has("notifier.link_key") ? cfg.GetString("notifier.link_key") : std::string();
+    if (!link_key.empty()) {
+        if (link_key.size() < 16) {
+            throw config::ConfigError("notifier.link_key", "must be at least 16 bytes long");
+        }
+        signer = std::make_shared<const LinkSigner>(link_key);
+    } else {
+        log.Warn("answer links are off: BFU_NOTIFIER_LINK_KEY is not set");
+    }
+    PlannerOptions popts;
+    popts.from = cfg.GetString("notifier.from");
+    popts.links_base = cfg.GetString("notifier.links.base_url");
+    if (popts.links_base.empty()) {
+        popts.links_base =
+            "http://" + cfg.GetString("http.host") + ":" + std::to_string(cfg.GetInt("http.port"));
+    }
+    while (!popts.links_base.empty() && popts.links_base.back() == '/') popts.links_base.pop_back();
+    const auto ttl_days = cfg.GetInt("notifier.links.ttl_days");
+    if (ttl_days < 1 || ttl_days > 365) {
+        throw config::ConfigError("notifier.links.ttl_days", "must be 1..365 days");
+    }
+    popts.link_ttl = std::chrono::hours(24 * ttl_days);
+    popts.digest = cfg.GetBool("notifier.digest.enabled");
+    auto planner = std::make_shared<const Planner>(templates, signer, popts);
+
     const std::filesystem::path outbox = cfg.GetString("notifier.outbox_dir");
     if (!outbox.empty()) {
         std::error_code ec;
@@ -70,101 +159,207 @@ void Wire(runtime::Context& ctx) {
                                       "cannot create " + outbox.string() + ": " + ec.message());
         }
     }
-    const std::string from = cfg.GetString("notifier.from");
     const std::string alerts_topic = service::Topic(cfg, contracts::topics::kAlerts);
-    auto* sent =
-        &ctx.metrics().GetCounter("bfu_notifier_alerts_total", "Alerts sent", {{"channel", "zmq"}});
-    auto* mailed = &ctx.metrics().GetCounter("bfu_notifier_alerts_total", "Alerts sent",
-                                             {{"channel", "email"}});
 
+    auto master =
+        service::MasterFeed::Add(ctx, "notifier",
+                                 {contracts::topics::kMasterOrg, contracts::topics::kMasterAccounts,
+                                  contracts::topics::kMasterGoals});
+    auto& alert_log =
+        ctx.Emplace<AlertLog>(service::KafkaSettings(cfg, "notifier", "alerts"), alerts_topic, ctx);
+    auto& deviations = service::DeviationTable::Add(ctx, "notifier");
+    auto& submissions = ctx.Emplace<service::MasterTable>(
+        service::KafkaSettings(cfg, "notifier", "submissions"),
+        std::vector<std::string>{service::Topic(cfg, contracts::topics::kForecastSubmissions)},
+        service::MasterTable::OnChange{}, ctx);
+
+    // Live alerts go out on the PUB socket from the consume loop's thread.
+    auto live_channel = std::make_shared<LiveChannel>(cfg.GetString("zmq.pub_endpoint"));
+    log.Info("alerts published", {{"endpoint", live_channel->publisher.endpoint()}});
+    auto* live = &ctx.metrics().GetCounter("bfu_notifier_alerts_total", "Alerts delivered",
+                                           {{"channel", "zmq"}});
+    auto* planned = &ctx.metrics().GetCounter("bfu_notifier_alerts_planned_total",
+                                              "Alerts recorded as pending or queued");
+
+    auto batch = std::make_shared<BatchPlans>();
     service::LoopSpec spec;
     spec.name = "deviation-consumer";
     spec.kafka = service::KafkaSettings(cfg, "notifier");
     spec.topics = {service::Topic(cfg, contracts::topics::kDeviations)};
-    // Alerts are at-least-once: a person told twice after a crash is better than not at all;
-    // alert ids are deterministic, so the audit trail shows a repeat as the same alert.
-    spec.transactional = false;
+    // Exactly once: each deviation event is planned once, its alerts recorded as pending in the
+    // same transaction as the event's offset; the dispatcher sends what is pending.
+    spec.transactional = true;
     spec.options.dlq_topic = service::Topic(cfg, contracts::topics::kDeadLetter);
-    // Unit names for the alert texts come from the organisation.
-    auto master = service::MasterFeed::Add(ctx, "notifier", {contracts::topics::kMasterOrg});
-    spec.before_start = [master](std::stop_token st) { master->WaitCaughtUp(st); };
-    // Deviations whose opening was alerted, so that their closing is alerted too.
-    auto alerted = std::make_shared<std::set<std::string>>();
-    spec.handler = [=, &log](const std::vector<kafka::Message>& batch) {
-        core::WallClock clock;
-        std::vector<kafka::Outcome> outcomes(batch.size());
-        for (std::size_t i = 0; i < batch.size(); ++i) {
-            auto event = contracts::DecodeMessage<contracts::DeviationEvent>(batch[i].value);
+    spec.options.on_discarded = [batch](const std::vector<kafka::TopicPartitionOffset>&) {
+        std::lock_guard lock(batch->mu);
+        batch->records.clear();
+    };
+    spec.options.on_written = [batch, &alert_log] {
+        std::vector<contracts::Alert> written;
+        {
+            std::lock_guard lock(batch->mu);
+            written.swap(batch->records);
+        }
+        alert_log.Apply(written);
+    };
+    spec.before_start = [master, &alert_log, &deviations](std::stop_token st) {
+        master->WaitCaughtUp(st);
+        (void)alert_log.WaitCaughtUp(st);
+        (void)deviations.WaitCaughtUp(st);
+    };
+    spec.handler = [=, &log, &alert_log, &ctx](const std::vector<kafka::Message>& messages) {
+        std::vector<kafka::Outcome> outcomes(messages.size());
+        const auto md = master->Latest();
+        for (std::size_t i = 0; i < messages.size(); ++i) {
+            auto event = contracts::DecodeMessage<contracts::DeviationEvent>(messages[i].value);
             if (!event.ok()) {
                 outcomes[i].status = std::move(event).error();
                 continue;
             }
-            const std::string id = event->deviation_id.value();
-            if (!ShouldAlert(*event, alerted->count(id) != 0)) continue;
-            if (event->event == contracts::DeviationEventKind::kClosed) {
-                alerted->erase(id);
-            } else {
-                alerted->insert(id);
-            }
-            std::string unit_name;
-            if (const auto md = master->Latest()) {
-                if (auto u = md->org.Find(event->unit)) unit_name = md->org.unit(*u).name;
-            }
-            for (auto& m :
-                 AlertsFor(*event, contracts::AlertChannel::kZmq, clock.Now(), unit_name)) {
-                nlohmann::json live = {{"alert", m.alert.ToJson()},
-                                       {"subject", m.subject},
-                                       {"body", m.body},
-                                       {"deviation", event->ToJson()}};
-                if (auto s = channels->publisher->PublishJson("alert." + event->unit.value(), live);
-                    !s.ok()) {
-                    m.alert.status = contracts::AlertStatus::kFailed;
-                    m.alert.error = s.error().ToString();
+            const auto now = ctx.clock().Now();
+            std::vector<AlertState> earlier;
+            alert_log.Read(
+                [&](const AlertFold& f) { earlier = f.ForDeviation(event->deviation_id.value()); });
+            {
+                std::lock_guard lock(batch->mu);
+                for (const auto& r : batch->records) {
+                    if (r.deviation_id == event->deviation_id) {
+                        AlertState s;
+                        s.planned = r;
+                        s.status = r.status;
+                        earlier.push_back(std::move(s));
+                    }
                 }
-                sent->Inc();
-                log.Info("alert", {{"to", m.alert.recipient.name},
-                                   {"role", m.alert.recipient.role},
-                                   {"subject", m.subject}});
+            }
+            auto alerts = planner->ForEvent(*event, md.get(), earlier, now);
+            if (!alerts.ok()) {
+                // A template that fails on this event: poison, with the reason in the DLQ.
+                log.Warn("alerts not planned", {{"deviation", event->deviation_id.value()},
+                                                {"error", alerts.error().ToString()}});
+                outcomes[i].status = std::move(alerts).error();
+                continue;
+            }
+            std::vector<contracts::Alert> records = std::move(alerts).value();
+            // Live: published at once (a repeat after a crash is harmless: same alert id).
+            if (auto l = planner->Live(*event, md.get(), now)) {
+                if (auto s = live_channel->publisher.PublishJson(l->topic, l->body); !s.ok()) {
+                    l->record.status = contracts::AlertStatus::kFailed;
+                    l->record.error = s.error().ToString();
+                } else {
+                    live->Inc();
+                }
+                records.push_back(l->record);
+            }
+            for (const auto& r : records) {
                 outcomes[i].outputs.push_back(
                     {alerts_topic,
-                     m.alert.Key(),
-                     contracts::EncodeMessage(m.alert, {m.alert.alert_id, std::string(kSource),
-                                                        clock.Now(), event->unit.value()}),
+                     r.Key(),
+                     contracts::EncodeMessage(
+                         r, {r.alert_id, std::string(kSource), now, r.unit.value()}),
                      {}});
-                if (!outbox.empty()) {
-                    auto mail = m;
-                    mail.alert.channel = contracts::AlertChannel::kEmail;
-                    mail.alert.alert_id =
-                        AlertId(*event, contracts::AlertChannel::kEmail, m.alert.recipient);
-                    const auto file = outbox / (SafeFileName(mail.alert.alert_id) + ".eml");
-                    std::ofstream os(file, std::ios::binary | std::ios::trunc);
-                    os << ToEmail(mail, from);
-                    if (!os.good()) {
-                        mail.alert.status = contracts::AlertStatus::kFailed;
-                        mail.alert.error = "cannot write " + file.string();
-                    }
-                    mailed->Inc();
-                    outcomes[i].outputs.push_back(
-                        {alerts_topic,
-                         mail.alert.Key(),
-                         contracts::EncodeMessage(
-                             mail.alert, {mail.alert.alert_id, std::string(kSource), clock.Now(),
-                                          event->unit.value()}),
-                         {}});
+                if (r.status == contracts::AlertStatus::kPending ||
+                    r.status == contracts::AlertStatus::kQueued) {
+                    planned->Inc();
+                    log.Info("alert planned",
+                             {{"alert", r.alert_id},
+                              {"status", std::string(contracts::ToString(r.status))},
+                              {"to", r.recipient.email.value_or(r.recipient.name)}});
                 }
             }
+            std::lock_guard lock(batch->mu);
+            batch->records.insert(batch->records.end(), records.begin(), records.end());
         }
         return outcomes;
     };
     ctx.Emplace<service::LoopComponent>(std::move(spec), ctx);
-    ctx.Emplace<service::QueryServer>(cfg.GetString("zmq.endpoint"), ctx);
+
+    DispatcherOptions d;
+    d.alerts_topic = alerts_topic;
+    d.from = popts.from;
+    if (const auto& url = cfg.GetString("notifier.smtp.url"); !url.empty()) {
+        if (url.rfind("smtp://", 0) != 0 && url.rfind("smtps://", 0) != 0) {
+            throw config::ConfigError("notifier.smtp.url",
+                                      "must start with smtp:// or smtps://, not '" + url + "'");
+        }
+        SmtpOptions smtp;
+        smtp.url = url;
+        smtp.from_address = MailAddress(popts.from);
+        if (cfg.Has("notifier.smtp.user")) smtp.user = cfg.GetString("notifier.smtp.user");
+        if (cfg.Has("notifier.smtp.password")) {
+            smtp.password = cfg.GetString("notifier.smtp.password");
+        }
+        smtp.ca_file = cfg.GetString("notifier.smtp.ca_file");
+        smtp.timeout = cfg.GetDuration("notifier.smtp.timeout");
+        d.smtp = smtp;
+    } else if (outbox.empty()) {
+        log.Warn("no e-mail channel: set notifier.smtp.url (and/or notifier.outbox_dir)");
+    }
+    d.outbox = outbox;
+    d.webhook.timeout = cfg.GetDuration("notifier.webhook.timeout");
+    d.webhook.ca_file = cfg.GetString("notifier.webhook.ca_file");
+    d.retry_initial = cfg.GetDuration("notifier.retry_initial");
+    d.retry_max = cfg.GetDuration("notifier.retry_max");
+    d.delivery_delay = cfg.GetDuration("notifier.delivery_delay");
+    std::tie(d.digest_hour, d.digest_minute) = ParseClock(cfg.GetString("notifier.digest.at"));
+    d.reminders = cfg.GetBool("notifier.reminders.enabled");
+    d.reminder_policy.forecast_days =
+        static_cast<int>(cfg.GetInt("notifier.reminders.forecast_days"));
+    d.reminder_policy.report_days = static_cast<int>(cfg.GetInt("notifier.reminders.report_days"));
+    d.reminder_policy.dialogue_days =
+        static_cast<int>(cfg.GetInt("notifier.reminders.dialogue_days"));
+    d.year = service::FollowUpYear(cfg);
+    ctx.Emplace<Dispatcher>(std::move(d), service::KafkaSettings(cfg, "notifier", "dispatch"),
+                            alert_log, planner, master, &submissions, ctx);
+
+    auto& server = ctx.Emplace<service::QueryServer>(cfg.GetString("zmq.endpoint"), ctx);
+    // The PUB topic prefix of a unit's subtree, for bfu watch --unit.
+    server.Handle(
+        "watch.topic", [master, &ctx](const nlohmann::json& req) -> core::Result<nlohmann::json> {
+            const std::string unit = req.value("unit", "");
+            const auto md = master->Latest();
+            if (unit.empty() || !md || !md->org.Find(unit)) {
+                return core::Error(core::Errc::kNotFound, "unit", "unknown unit '" + unit + "'");
+            }
+            return nlohmann::json{{"topic", LiveTopic(md.get(), unit, ctx.clock().Now())}};
+        });
+    server.Handle("alerts",
+                  [&alert_log](const nlohmann::json& req) -> core::Result<nlohmann::json> {
+                      const bool failed_only = req.value("failed", false);
+                      nlohmann::json out = nlohmann::json::array();
+                      alert_log.Read([&](const AlertFold& f) {
+                          for (const auto& a : failed_only ? f.Failed() : f.Recent(200)) {
+                              nlohmann::json j = a.planned.ToJson();
+                              j.erase("content");
+                              j["status"] = std::string(contracts::ToString(a.status));
+                              j["attempts"] = a.attempts;
+                              if (a.error) j["error"] = *a.error;
+                              out.push_back(std::move(j));
+                          }
+                      });
+                      return nlohmann::json{{"alerts", out}};
+                  });
+    if (signer) {
+        auto pages = std::make_shared<AnswerPages>(signer, templates,
+                                                   cfg.GetString("notifier.analysis_endpoint"),
+                                                   master, &deviations, ctx);
+        pages->Register();
+        // The pages live as long as the routes: keep them in a component-less holder.
+        struct Holder final : runtime::Component {
+            explicit Holder(std::shared_ptr<AnswerPages> p) : pages(std::move(p)) {}
+            [[nodiscard]] std::string Name() const override { return "answer-pages"; }
+            std::shared_ptr<AnswerPages> pages;
+        };
+        ctx.Emplace<Holder>(pages);
+    }
 }
 
 }  // namespace
 
 runtime::App MakeApp() {
     return service::MakeServiceApp(
-        "notifier", "Alerts the right superiors about deviations at once", MakeSchema(), Wire);
+        "notifier",
+        "Tells the right people about deviations at once, escalates and reminds; answers by link",
+        MakeSchema(), Wire);
 }
 
 }  // namespace bfu::notifier

@@ -107,4 +107,68 @@ EscalationDecision Escalate(const DeviationForEscalation& deviation, const Organ
     return out;
 }
 
+std::vector<std::vector<UnitIndex>> RingsOf(UnitIndex unit, const Organisation& org, Date day) {
+    std::vector<std::vector<UnitIndex>> rings{{unit}};
+    for (auto& r : org.EscalationRingsAt(unit, day)) rings.push_back(std::move(r));
+    return rings;
+}
+
+int RingIndexOf(const std::vector<std::vector<UnitIndex>>& rings, UnitIndex u) {
+    for (std::size_t r = 0; r < rings.size(); ++r) {
+        if (std::find(rings[r].begin(), rings[r].end(), u) != rings[r].end()) {
+            return static_cast<int>(r);
+        }
+    }
+    return -1;
+}
+
+OpeningDecision DecideOpening(const DeviationForEscalation& deviation, const Organisation& org,
+                              const AckPolicy& policy) {
+    // Escalate at the opening moment gives the mandate rule and who is told at once.
+    const EscalationDecision d = Escalate(deviation, org, {}, deviation.opened_at,
+                                          EscalationPolicy{std::chrono::hours(24 * 365 * 100)});
+    OpeningDecision out;
+    out.within_mandate = d.within_mandate;
+    out.responsible_ring = d.responsible_ring;
+    out.responsible = d.responsible;
+    for (const Alert& a : d.alerts) {
+        if (a.unit != deviation.unit &&
+            std::find(out.told.begin(), out.told.end(), a.unit) == out.told.end()) {
+            out.told.push_back(a.unit);
+        }
+    }
+    if (!deviation.favourable) {
+        out.respond_by = AddWorkingTime(deviation.opened_at, policy.working_days, policy.calendar);
+    }
+    return out;
+}
+
+std::optional<EscalationStep> DueEscalation(const EscalationTrack& track, const Organisation& org,
+                                            core::TimePoint now, const AckPolicy& policy) {
+    if (track.acknowledged || now < track.respond_by) return std::nullopt;
+    const auto rings = RingsOf(track.unit, org, track.day);
+    int from = RingIndexOf(rings, track.responsible);
+    if (from < 0) from = 0;  // the responsible unit left the line: start from the unit
+    const int top = static_cast<int>(rings.size()) - 1;
+    if (from >= top) return std::nullopt;
+    EscalationStep step;
+    step.from_ring = from;
+    step.to_ring = from + 1;
+    step.responsible = rings[static_cast<std::size_t>(from + 1)];
+    step.told = step.responsible;
+    if (from + 2 <= top) {
+        for (UnitIndex u : rings[static_cast<std::size_t>(from + 2)]) step.told.push_back(u);
+    }
+    step.reminded = rings[static_cast<std::size_t>(from)];
+    step.respond_by = AddWorkingTime(track.respond_by, policy.working_days, policy.calendar);
+    return step;
+}
+
+bool AckCounts(UnitIndex unit, UnitIndex responsible, UnitIndex by_unit, const Organisation& org,
+               Date day) {
+    const auto rings = RingsOf(unit, org, day);
+    const int r = std::max(0, RingIndexOf(rings, responsible));
+    return RingIndexOf(rings, by_unit) >= r;
+}
+
 }  // namespace bfu::domain

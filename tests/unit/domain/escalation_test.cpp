@@ -161,3 +161,117 @@ TEST(Escalate, BeyondEveryMandateRestsWithTheTop) {
 
 }  // namespace
 }  // namespace bfu::domain
+
+// --- Step by step, on working time --------------------------------------------------------
+
+namespace bfu::domain {
+namespace {
+
+using testing::BuildSmall;
+using testing::U;
+
+core::TimePoint Local(int y, int m, int d, int h) {
+    return FromStockholm(Date::FromYmd(y, m, d).value(), h, 0);
+}
+
+std::vector<std::string> IdsOf(const Organisation& org, const std::vector<UnitIndex>& us) {
+    std::vector<std::string> out;
+    for (UnitIndex u : us) out.push_back(org.unit(u).id.value());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+DeviationForEscalation Opening(const Organisation& org, const std::string& unit,
+                               std::optional<std::int64_t> kr, core::TimePoint at) {
+    DeviationForEscalation d;
+    d.id = core::DeviationId("budget:2026:" + unit);
+    d.unit = U(org, unit);
+    if (kr) d.amount = core::Money::FromKronor(*kr);
+    d.opened_at = at;
+    return d;
+}
+
+TEST(DecideOpening, BeyondTwoMandatesTheSektorIsResponsibleAndItsSuperiorsAreTold) {
+    const auto org = BuildSmall();
+    // Thursday 2 April 2026, 10:00: långfredag and annandag påsk follow.
+    const auto at = Local(2026, 4, 2, 10);
+    const auto d = DecideOpening(Opening(org, "HT1", 800'000, at), org, AckPolicy{});
+    EXPECT_FALSE(d.within_mandate);
+    EXPECT_EQ(d.responsible_ring, 2);
+    EXPECT_EQ(IdsOf(org, d.responsible), (std::vector<std::string>{"OMS"}));
+    // Ring 1 (HT) always, ring 2 (OMS) by mandate, and OMS's superiors (VON, FV).
+    EXPECT_EQ(IdsOf(org, d.told), (std::vector<std::string>{"FV", "HT", "OMS", "VON"}));
+    // Two working days: Friday 3 April and Monday 6 April are holidays -> Wednesday 8 April.
+    ASSERT_TRUE(d.respond_by);
+    EXPECT_EQ(*d.respond_by, Local(2026, 4, 8, 10));
+}
+
+TEST(DecideOpening, FavourableDeviationsNeedNoAcknowledgement) {
+    const auto org = BuildSmall();
+    auto dev = Opening(org, "HT1", -800'000, Local(2026, 3, 2, 9));
+    dev.favourable = true;
+    const auto d = DecideOpening(dev, org, AckPolicy{});
+    EXPECT_TRUE(d.within_mandate);
+    EXPECT_EQ(d.responsible_ring, 0);
+    EXPECT_FALSE(d.respond_by);
+    EXPECT_EQ(IdsOf(org, d.told), (std::vector<std::string>{"HT"}));
+}
+
+TEST(DueEscalation, NothingBeforeTheDeadlineThenOneRingAtATime) {
+    const auto org = BuildSmall();
+    AckPolicy policy;
+    EscalationTrack t;
+    t.unit = U(org, "HT1");
+    t.responsible = U(org, "HT1");
+    t.respond_by = Local(2026, 3, 6, 10);  // a Friday
+    t.day = Date::FromYmd(2026, 3, 6).value();
+    EXPECT_FALSE(DueEscalation(t, org, Local(2026, 3, 6, 9), policy));
+    auto step = DueEscalation(t, org, Local(2026, 3, 6, 10), policy);
+    ASSERT_TRUE(step);
+    EXPECT_EQ(step->from_ring, 0);
+    EXPECT_EQ(step->to_ring, 1);
+    EXPECT_EQ(IdsOf(org, step->responsible), (std::vector<std::string>{"HT"}));
+    EXPECT_EQ(IdsOf(org, step->told), (std::vector<std::string>{"HT", "OMS"}));
+    EXPECT_EQ(IdsOf(org, step->reminded), (std::vector<std::string>{"HT1"}));
+    // The weekend does not count: Friday 10:00 + 2 working days = Tuesday 10:00.
+    EXPECT_EQ(step->respond_by, Local(2026, 3, 10, 10));
+
+    // The next step counts from the old deadline, even when the clock jumped far ahead.
+    t.responsible = U(org, "HT");
+    t.respond_by = step->respond_by;
+    auto next = DueEscalation(t, org, Local(2026, 5, 1, 12), policy);
+    ASSERT_TRUE(next);
+    EXPECT_EQ(IdsOf(org, next->responsible), (std::vector<std::string>{"OMS"}));
+    EXPECT_EQ(next->respond_by, Local(2026, 3, 12, 10));
+}
+
+TEST(DueEscalation, AcknowledgedOrAtTheTopStops) {
+    const auto org = BuildSmall();
+    EscalationTrack t;
+    t.unit = U(org, "HT1");
+    t.responsible = U(org, "HT1");
+    t.respond_by = Local(2026, 3, 6, 10);
+    t.day = Date::FromYmd(2026, 3, 6).value();
+    t.acknowledged = true;
+    EXPECT_FALSE(DueEscalation(t, org, Local(2026, 4, 6, 10), AckPolicy{}));
+    t.acknowledged = false;
+    t.responsible = U(org, "KF");
+    EXPECT_FALSE(DueEscalation(t, org, Local(2026, 4, 6, 10), AckPolicy{}));
+}
+
+TEST(AckCounts, TheResponsibleRingOrAbove) {
+    const auto org = BuildSmall();
+    const Date day = Date::FromYmd(2026, 3, 6).value();
+    // Responsible: the sektor. The enhetschef's acknowledgement does not stop the clock;
+    // the sektorchef's and the nämnd's do.
+    EXPECT_FALSE(AckCounts(U(org, "HT1"), U(org, "OMS"), U(org, "HT1"), org, day));
+    EXPECT_FALSE(AckCounts(U(org, "HT1"), U(org, "OMS"), U(org, "HT"), org, day));
+    EXPECT_TRUE(AckCounts(U(org, "HT1"), U(org, "OMS"), U(org, "OMS"), org, day));
+    EXPECT_TRUE(AckCounts(U(org, "HT1"), U(org, "OMS"), U(org, "VON"), org, day));
+    // Someone outside the line never counts.
+    EXPECT_FALSE(AckCounts(U(org, "HT1"), U(org, "HT1"), U(org, "SB1"), org, day));
+    EXPECT_TRUE(AckCounts(U(org, "HT1"), U(org, "HT1"), U(org, "HT1"), org, day));
+}
+
+}  // namespace
+}  // namespace bfu::domain

@@ -10,6 +10,10 @@
 //    "effectSek":"-25000" (or a number; SEK with at most two decimals, negative lowers the
 //    cost)[,"measure":ID chosen by the client so that a retried request is not added twice]}
 //   {"op":"measure.done","deviation":ID,"measure":ID,"by":EMAIL[,"comment":TEXT]}
+//   {"op":"deviation.comment","deviation":ID,"by":EMAIL,"comment":TEXT}
+// Every command may carry "commandId" (^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$), chosen by the
+// client: the event it makes records it, and the same id sent again is applied once (reply
+// "applied": false, "event": "repeated"). The notifier's answer links send one per link.
 // Reply: {"deviation","event","seq","applied"} plus "measure" for measure ops; "applied" is
 // false when the command had already taken effect (a retry: acknowledging twice, adding the
 // same measure id again, marking a done measure done), which appends nothing.

@@ -45,6 +45,7 @@
 #include "bfu/core/clock.hpp"
 #include "bfu/core/result.hpp"
 #include "bfu/domain/deviation.hpp"
+#include "bfu/domain/escalation.hpp"
 #include "bfu/service/master_data.hpp"
 
 namespace bfu::analysis {
@@ -102,6 +103,8 @@ public:
     void SetMaster(std::shared_ptr<const service::MasterData> master);
     // The full name of bfu.ledger.lines, named in the triggers of deviation events.
     void SetLineTopic(std::string topic) { line_topic_ = std::move(topic); }
+    // How long the responsible level has to acknowledge a deviation (respondBy on opened events).
+    void SetAckPolicy(domain::AckPolicy policy) { ack_policy_ = std::move(policy); }
     [[nodiscard]] bool HasMaster() const noexcept { return master_ != nullptr; }
 
     // Sets a cell to its committed total. Poison (kInvalidArgument, kOutOfRange) for a record
@@ -173,6 +176,7 @@ private:
     std::vector<std::int64_t> last_at_ms_;
     std::map<std::string, std::pair<std::int64_t, int>, std::less<>> forecasts_;
     std::string line_topic_ = "bfu.ledger.lines";
+    domain::AckPolicy ack_policy_;
     int through_ = -1;
     EngineStats stats_;
 };

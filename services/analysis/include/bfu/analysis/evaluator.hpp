@@ -68,7 +68,7 @@ public:
               std::shared_ptr<service::MasterFeed> master, service::DeviationTable& table,
               std::shared_ptr<Ownership> ownership, std::shared_ptr<redis::Pool> redis,
               std::string redis_prefix, std::chrono::milliseconds check_interval,
-              runtime::Context& ctx);
+              runtime::Context& ctx, domain::AckPolicy ack_policy = {});
     ~Evaluator() override;
 
     [[nodiscard]] std::string Name() const override { return "evaluator"; }
@@ -103,6 +103,8 @@ private:
     AnalysisEngine engine_;
     IndicatorTracker indicators_;
     std::shared_ptr<const service::MasterData> master_data_;
+    domain::AckPolicy ack_policy_;
+    std::chrono::steady_clock::time_point last_escalation_check_{};
     std::unique_ptr<kafka::Producer> producer_;
     std::uint64_t seen_generation_ = ~0ULL;
     bool redis_stale_ = false;

@@ -35,6 +35,7 @@
 #include "bfu/contracts/ops.hpp"
 #include "bfu/core/clock.hpp"
 #include "bfu/domain/deviation.hpp"
+#include "bfu/domain/escalation.hpp"
 #include "bfu/domain/org.hpp"
 
 namespace bfu::analysis {
@@ -58,6 +59,8 @@ struct IndicatorStats {
 
 class IndicatorTracker {
 public:
+    // How long the responsible level has to acknowledge (respondBy on opened events).
+    void SetAckPolicy(domain::AckPolicy policy) { ack_policy_ = std::move(policy); }
     explicit IndicatorTracker(domain::DeviationRules rules = domain::DeviationRules::Defaults());
 
     void SetGoal(const contracts::Goal& goal);
@@ -92,6 +95,7 @@ private:
     };
 
     domain::DeviationRules rules_;
+    domain::AckPolicy ack_policy_;
     std::unordered_map<std::string, contracts::Goal> goals_;
     std::map<std::string, Series> goal_values_;  // goal id -> its outcomes
     std::map<std::string, Series> sick_leave_;   // unit -> its HR figures

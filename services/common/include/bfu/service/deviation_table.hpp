@@ -11,6 +11,11 @@
 //   - measure_added adds the measure, or replaces the one with the same id;
 //   - measure_done marks the measure with that id done (adding it from the event if missing);
 //   - escalated, action_plan and decision are kept, one per target unit / plan id / ref;
+//   - commented adds a comment (once per seq);
+//   - the escalation episode (EscalationEpisode) restarts at an opened event with a higher seq
+//     than the episode's; escalated events after it move its deadline and responsible unit;
+//     acknowledgements after it are listed;
+//   - every event's commandId is remembered (HasCommand);
 //   - before any status event is seen (e.g. the opened event aged out of the topic) the
 //     first event of any kind gives `latest`, since every event copies the deviation's fields.
 // `last_seq` is the highest seq seen, so a writer appends the next one as last_seq + 1.
@@ -34,6 +39,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stop_token>
 #include <string>
 #include <string_view>
@@ -65,6 +71,32 @@ struct MeasureState {
     bool operator==(const MeasureState&) const = default;
 };
 
+// A comment on the deviation (a `commented` event).
+struct DeviationComment {
+    contracts::Person by;
+    std::string at;  // RFC 3339
+    std::string text;
+    std::int64_t seq = 0;
+
+    bool operator==(const DeviationComment&) const = default;
+};
+
+// The deviation's escalation in its current episode: since its latest `opened` event (a
+// deviation that closes and opens again starts over). Set from the opened event and each
+// `escalated` event after it: by when the responsible level must acknowledge and which unit is
+// responsible (the deviation's own unit when no event named another); the acknowledgements
+// given in the episode, with their seq.
+struct EscalationEpisode {
+    std::int64_t opened_seq = 0;
+    std::int64_t step_seq = 0;  // the event that set respond_by / responsible_unit
+    std::optional<std::string> respond_by;
+    std::optional<core::UnitId> responsible_unit;
+    int steps = 0;  // escalated events in the episode
+    std::vector<std::pair<std::int64_t, contracts::Person>> acks;
+
+    bool operator==(const EscalationEpisode&) const = default;
+};
+
 struct DeviationRecord {
     // The latest status event: unit, level, kind, year, period, amounts, severity, causes,
     // mandate, responsible, notified.
@@ -77,7 +109,14 @@ struct DeviationRecord {
     std::vector<contracts::Escalation> escalations;
     std::vector<contracts::ActionPlan> action_plans;
     std::vector<contracts::Decision> decisions;
+    std::vector<DeviationComment> comments;  // in the order made
+    EscalationEpisode episode;
+    // The command ids of the events (commandId), so a command sent again is applied once.
+    std::set<std::string, std::less<>> command_ids;
 
+    [[nodiscard]] bool HasCommand(std::string_view command_id) const {
+        return command_ids.find(command_id) != command_ids.end();
+    }
     [[nodiscard]] const core::DeviationId& id() const { return latest.deviation_id; }
     [[nodiscard]] const MeasureState* FindMeasure(std::string_view measure_id) const;
     bool operator==(const DeviationRecord&) const = default;

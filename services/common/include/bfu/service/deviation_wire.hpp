@@ -7,6 +7,7 @@
 #include "bfu/contracts/analysis.hpp"
 #include "bfu/core/clock.hpp"
 #include "bfu/domain/deviation.hpp"
+#include "bfu/domain/escalation.hpp"
 #include "bfu/domain/org.hpp"
 
 namespace bfu::service {
@@ -23,11 +24,16 @@ void RestoreAmounts(const contracts::DeviationEvent& event, domain::DeviationSta
 [[nodiscard]] contracts::DeviationEventKind ToWire(domain::TransitionType type);
 [[nodiscard]] contracts::Person ToWire(const domain::Manager& manager);
 
-// The event with its responsible manager, the superiors told at once (the reporting lines in
-// force at the end of the event's period), whether it is within the manager's mandate, and
-// the input that triggered it.
+// The event with its responsible manager, who is told at once (S7, domain::DecideOpening on
+// the reporting lines in force at the end of the event's period: the superior always, and up
+// the line as far as the amount passes the mandates, and the responsible level's superiors),
+// whether it is within the manager's mandate, and the input that triggered it. An opened event
+// also says which unit is responsible when that is not the unit itself (`escalation`, reason
+// beyond_mandate) and, when unfavourable, by when it must be acknowledged (`respondBy`,
+// `policy.working_days` working days from `now`).
 [[nodiscard]] contracts::DeviationEvent ToWire(const domain::DeviationEvent& event,
                                                const domain::Organisation& org, core::TimePoint now,
-                                               std::optional<contracts::Trigger> trigger);
+                                               std::optional<contracts::Trigger> trigger,
+                                               const domain::AckPolicy& policy = {});
 
 }  // namespace bfu::service

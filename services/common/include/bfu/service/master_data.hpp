@@ -30,6 +30,10 @@ struct MasterData {
     domain::BudgetBook budget{domain::FiscalYear::Calendar(1970)};
     // The account records as published (number -> record); empty when none were.
     std::map<std::string, contracts::Account> accounts;
+    // The organisation's records as published (unit id -> record): mailboxes and webhooks.
+    std::map<std::string, contracts::OrgUnit> org_units;
+    // Goals (goal id -> record), when the service reads bfu.master.goals.
+    std::map<std::string, contracts::Goal> goals;
     // Records that could not be decoded or applied, "topic/key: reason" each; they are left
     // out, never silently: services log them and count them in a metric.
     std::vector<std::string> problems;

@@ -51,6 +51,7 @@
 #include "bfu/contracts/analysis.hpp"
 #include "bfu/core/clock.hpp"
 #include "bfu/domain/deviation.hpp"
+#include "bfu/domain/escalation.hpp"
 #include "bfu/domain/forecast.hpp"
 #include "bfu/domain/timetable.hpp"
 #include "bfu/service/deviation_table.hpp"
@@ -99,6 +100,8 @@ public:
     // Organisation, budget and followed-up year; also builds that year's timetable.
     void SetMaster(std::shared_ptr<const service::MasterData> master);
     [[nodiscard]] bool HasMaster() const noexcept { return master_ != nullptr; }
+    // How long the responsible level has to acknowledge a forecast deviation (respondBy).
+    void SetAckPolicy(domain::AckPolicy policy) { ack_policy_ = std::move(policy); }
     // Open forecast deviations as bfu.deviations holds them, so that a restarted instance
     // continues their seq and does not open them again. Call after SetMaster.
     void RestoreDeviations(const std::vector<service::DeviationRecord>& records);
@@ -139,6 +142,7 @@ private:
 
     ForecastPolicy policy_;
     std::shared_ptr<const service::MasterData> master_;
+    domain::AckPolicy ack_policy_;
     std::unique_ptr<domain::DeviationMonitor> monitor_;
     std::optional<domain::Timetable> timetable_;
     std::map<std::string, contracts::UnitAggregate> current_;                 // unit ->

@@ -10,6 +10,9 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
+
+#include "bfu/core/result.hpp"
 
 namespace bfu::core {
 
@@ -51,5 +54,8 @@ private:
 [[nodiscard]] TimePoint FromUnixMillis(std::int64_t ms) noexcept;
 // RFC 3339 in UTC with milliseconds, e.g. "2026-03-31T12:00:00.000Z".
 [[nodiscard]] std::string ToRfc3339(TimePoint t);
+// Parses RFC 3339 ("2026-03-31T12:00:00Z", "...T14:00:00.250+02:00"; fraction digits beyond
+// milliseconds are dropped). kInvalidArgument for anything else.
+[[nodiscard]] Result<TimePoint> FromRfc3339(std::string_view text);
 
 }  // namespace bfu::core

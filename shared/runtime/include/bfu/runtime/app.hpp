@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "bfu/config/config.hpp"
+#include "bfu/core/clock.hpp"
 #include "bfu/runtime/http_server.hpp"
 #include "bfu/runtime/logger.hpp"
 #include "bfu/runtime/metrics.hpp"
@@ -93,6 +94,14 @@ public:
     // Register extra routes here (e.g. POST /v1/vouchers); the server starts after wiring.
     [[nodiscard]] HttpServer& http() noexcept { return http_; }
 
+    // Business time: the wall clock unless the wiring set another (a simulated clock that
+    // follows bfu.clock in tests and the demo). Components read time from here only, so that
+    // every time-dependent rule runs on the simulated clock in tests. Set it before adding the
+    // components that use it; the clock lives as long as the context.
+    [[nodiscard]] core::Clock& clock() noexcept { return *clock_; }
+    [[nodiscard]] std::shared_ptr<core::Clock> shared_clock() const { return clock_; }
+    void SetClock(std::shared_ptr<core::Clock> clock) { clock_ = std::move(clock); }
+
     // Adds a component; it starts after those added before it and stops before them.
     template <typename T>
     T& Add(std::unique_ptr<T> component) {
@@ -121,6 +130,7 @@ private:
     MetricsRegistry& metrics_;
     HttpServer& http_;
     ShutdownLatch& latch_;
+    std::shared_ptr<core::Clock> clock_ = std::make_shared<core::WallClock>();
     std::vector<std::unique_ptr<Component>> components_;
 };
 

@@ -1,0 +1,55 @@
+#pragma once
+// Reminders from the timetable (S6, S10, S11): pure planning of who is reminded of what, when.
+//
+//   forecast round (prognos-1..6)    the manager of every enhet that has not submitted its own
+//                                    forecast for the round, `forecast_days` working days
+//                                    before the round's date
+//   tertialrapport, delårsrapport,   every sektorchef, `report_days` working days before
+//   årsredovisning                   the deadline
+//   dialogue meetings                the responsible manager of each step, `dialogue_days`
+//                                    working days before: step 1 (APT) enhetschefer, step 2
+//                                    verksamhetschefer, step 3 verksamhetschefer, step 4
+//                                    sektorchefer
+// A reminder is due from 08:00 Swedish time on its day until the end of the event's day; it is
+// sent once (its alert id "reminder.<event key>.<year>:<e-mail>" is recorded in bfu.alerts).
+// A notifier started after an event's day does not remind of it any more.
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "bfu/contracts/common.hpp"
+#include "bfu/contracts/outputs.hpp"
+#include "bfu/core/clock.hpp"
+#include "bfu/domain/timetable.hpp"
+#include "bfu/domain/workdays.hpp"
+#include "bfu/service/master_data.hpp"
+
+namespace bfu::notifier {
+
+struct ReminderPolicy {
+    int forecast_days = 2;
+    int report_days = 5;
+    int dialogue_days = 5;
+    domain::WorkCalendar calendar;
+};
+
+struct Reminder {
+    std::string alert_id;
+    contracts::AlertAbout about = contracts::AlertAbout::kForecastRound;
+    contracts::Person to;
+    core::UnitId unit;    // the recipient's unit
+    nlohmann::json data;  // for the "tidplan" templates
+};
+
+// The reminders due at `now` for the timetable of one year. `submitted(unit, round)` says
+// whether the unit has submitted its forecast for the round; `sent(alert id)` whether the
+// reminder was recorded already.
+[[nodiscard]] std::vector<Reminder> DueReminders(
+    const domain::Timetable& timetable, const service::MasterData& master, core::TimePoint now,
+    const ReminderPolicy& policy,
+    const std::function<bool(const std::string& unit, int round)>& submitted,
+    const std::function<bool(const std::string& alert_id)>& sent);
+
+}  // namespace bfu::notifier
