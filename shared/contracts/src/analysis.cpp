@@ -82,6 +82,8 @@ void ReadForecast(Reader& r, const Json& j, const std::string& path, Forecast& o
     o.Field("budgetOre", out.budget_ore);
     o.Object("inputs", out.inputs, ReadInputs);
     o.Field("madeAt", out.made_at, Str::kDateTime);
+    o.Field("measuresEffectOre", out.measures_effect_ore);
+    o.Field("withMeasuresOre", out.with_measures_ore);
     o.Finish();
 }
 
@@ -250,15 +252,18 @@ nlohmann::json Forecast::ToJson() const {
     if (inputs.submitted_at) inputs_json["submittedAt"] = *inputs.submitted_at;
     if (inputs.history_years) inputs_json["historyYears"] = *inputs.history_years;
     if (inputs.reason) inputs_json["reason"] = std::string(ToString(*inputs.reason));
-    return {{"year", year},
-            {"unit", unit.value()},
-            {"round", round},
-            {"method", std::string(ToString(method))},
-            {"groups", std::move(groups_json)},
-            {"totalOre", total_ore},
-            {"budgetOre", budget_ore},
-            {"inputs", std::move(inputs_json)},
-            {"madeAt", made_at}};
+    Json j = {{"year", year},
+              {"unit", unit.value()},
+              {"round", round},
+              {"method", std::string(ToString(method))},
+              {"groups", std::move(groups_json)},
+              {"totalOre", total_ore},
+              {"budgetOre", budget_ore},
+              {"inputs", std::move(inputs_json)},
+              {"madeAt", made_at}};
+    if (measures_effect_ore) j["measuresEffectOre"] = *measures_effect_ore;
+    if (with_measures_ore) j["withMeasuresOre"] = *with_measures_ore;
+    return j;
 }
 
 core::Result<Forecast> Forecast::FromJson(const nlohmann::json& j,

@@ -109,6 +109,17 @@ bool HasControlChar(std::string_view s) noexcept {
 
 bool IsLine(std::string_view s) noexcept { return !s.empty() && !HasControlChar(s); }
 
+bool HasControlCharBesidesLineBreaks(std::string_view s) noexcept {
+    for (char c : s) {
+        if (IsControl(c) && c != '\n' && c != '\r') return true;
+    }
+    return false;
+}
+
+bool IsLongText(std::string_view s) noexcept {
+    return !s.empty() && !HasControlCharBesidesLineBreaks(s);
+}
+
 bool IsHttpUrl(std::string_view s) noexcept {
     constexpr std::string_view kHttp = "http://";
     constexpr std::string_view kHttps = "https://";

@@ -23,6 +23,7 @@ void ReadOrgUnit(Reader& r, const Json& j, const std::string& path, OrgUnit& out
     o.Field("validTo", out.valid_to, Str::kDate);
     o.Field("mailbox", out.mailbox, Str::kEmail);
     o.Array("webhooks", out.webhooks, detail::ReadWebhook, false);
+    o.Object("secretary", out.secretary, detail::ReadPerson);
     o.Finish();
 }
 
@@ -95,6 +96,7 @@ nlohmann::json OrgUnit::ToJson() const {
         for (const auto& w : webhooks) arr.push_back(w.ToJson());
         j["webhooks"] = std::move(arr);
     }
+    if (secretary) j["secretary"] = secretary->ToJson();
     return j;
 }
 

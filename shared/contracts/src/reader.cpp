@@ -13,6 +13,8 @@ struct Rule {
     const char* what;
     // The rule refuses control characters; say so plainly when that is what is wrong.
     bool no_control = false;
+    // ... except line breaks (CR, LF), which it allows.
+    bool line_breaks_ok = false;
 };
 
 bool AnyString(std::string_view /*s*/) noexcept { return true; }
@@ -64,6 +66,8 @@ Rule RuleFor(Str rule) {
             return {IsCommandId,
                     "a command id of at most 128 letters, digits, '_', '.', ':', '-', starting "
                     "with a letter or digit"};
+        case Str::kLongText:
+            return {IsLongText, "a non-empty text", true, true};
     }
     return {AnyString, "a string"};
 }
@@ -158,7 +162,14 @@ bool Reader::String(const Json& j, const std::string& path, Str rule, std::strin
         return false;
     }
     const auto& s = j.get_ref<const std::string&>();
-    if (r.no_control && HasControlChar(s)) {
+    if (r.no_control && r.line_breaks_ok && HasControlCharBesidesLineBreaks(s)) {
+        Fail(path, std::string("must be ") + r.what +
+                       ": control characters other than line breaks (such as tabs) are not "
+                       "allowed, not " +
+                       QuoteEscaped(s));
+        return false;
+    }
+    if (r.no_control && !r.line_breaks_ok && HasControlChar(s)) {
         // The value as JSON text, so a line break shows as \r\n instead of breaking the message.
         Fail(path, std::string("must be ") + r.what +
                        ": control characters (such as line breaks) are not allowed, not " +

@@ -49,6 +49,7 @@ enum class Str {
     kHttpUrl,
     kEnvName,
     kCommandId,
+    kLongText,
 };
 
 // "~" -> "~0", "/" -> "~1" (RFC 6901).

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "bfu/contracts/analysis.hpp"
+#include "bfu/contracts/casework.hpp"
 #include "bfu/contracts/ledger.hpp"
 #include "bfu/contracts/master.hpp"
 #include "bfu/contracts/ops.hpp"
@@ -50,6 +51,10 @@ constexpr std::array kMessages = {
     Info<DeadLetter>("dead-letter"),
     Info<IngestDecision>("ingest-decision"),
     Info<ClockTick>("clock-tick"),
+    Info<MeasureEvent>("measure-event"),
+    Info<CommentEvent>("comment-event"),
+    Info<PlanEvent>("plan-event"),
+    Info<DecisionEvent>("decision-event"),
 };
 
 }  // namespace

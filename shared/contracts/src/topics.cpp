@@ -41,10 +41,13 @@ std::string YearUnitRound(int year, std::string_view unit, int round) {
     return key;
 }
 
-std::string Budget(int year, std::string_view unit, std::string_view account_group) {
+std::string Budget(int year, std::string_view unit, std::string_view account_group,
+                   std::int64_t revision) {
     std::string key = YearUnit(year, unit);
     key += ':';
     key += account_group;
+    key += ':';
+    key += std::to_string(revision);
     return key;
 }
 

@@ -134,6 +134,22 @@ TEST(ContractsFormats, LinesUrlsEnvNamesCommandIds) {
     EXPECT_FALSE(IsCommandId("a b"));
 }
 
+TEST(ContractsFormats, LongTexts) {
+    EXPECT_TRUE(IsLongText("rad 1\nrad 2"));
+    EXPECT_TRUE(IsLongText("rad 1\r\nrad 2\r\n"));
+    EXPECT_TRUE(IsLongText("\n"));
+    EXPECT_TRUE(IsLongText("\xC3\x85tg\xC3\xA4rd"));
+    EXPECT_FALSE(IsLongText(""));
+    EXPECT_FALSE(IsLongText("a\tb"));
+    EXPECT_FALSE(IsLongText(std::string("a\0b", 3)));
+    EXPECT_FALSE(IsLongText("a\x0B"));
+    EXPECT_FALSE(IsLongText("a\x0C"));
+    EXPECT_FALSE(IsLongText("a\x1F"));
+    EXPECT_FALSE(IsLongText("a\x7F"));
+    EXPECT_TRUE(HasControlCharBesidesLineBreaks("\t"));
+    EXPECT_FALSE(HasControlCharBesidesLineBreaks("\r\n"));
+}
+
 TEST(ContractsFormats, Utf8AndBase64) {
     EXPECT_TRUE(IsValidUtf8("Hemtj\xC3\xA4nst"));
     EXPECT_FALSE(IsValidUtf8("\xC3"));

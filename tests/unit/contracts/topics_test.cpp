@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bfu/contracts/registry.hpp"
@@ -119,6 +120,40 @@ TEST(ContractsTopics, TheClockTopicIsOnePartitionCompacted) {
               (std::map<std::string, std::string>{{"cleanup.policy", "compact"}}));
     EXPECT_EQ(clock->key, "clock");
     EXPECT_EQ(clock->owner, "bfu clock");
+}
+
+TEST(ContractsTopics, TheCaseworkTopicsAreKeptForEverWithOneWriter) {
+    const std::map<std::string_view, std::pair<int, std::string_view>> expected = {
+        {topics::kCaseMeasures, {3, "measure id"}},
+        {topics::kCaseComments, {3, "unit id"}},
+        {topics::kCasePlans, {3, "plan id"}},
+        {topics::kCaseDecisions, {1, "decision id"}},
+    };
+    for (const auto& [name, partitions_key] : expected) {
+        SCOPED_TRACE(std::string(name));
+        const auto* spec = std::find_if(topics::kAll.begin(), topics::kAll.end(),
+                                        [&](const auto& t) { return t.name == name; });
+        ASSERT_NE(spec, topics::kAll.end());
+        EXPECT_EQ(spec->partitions, partitions_key.first);
+        EXPECT_EQ(spec->key, partitions_key.second);
+        EXPECT_EQ(spec->owner, "casework");
+        EXPECT_EQ(topics::TopicConfigs(*spec),
+                  (std::map<std::string, std::string>{{"cleanup.policy", "delete"},
+                                                      {"retention.ms", "-1"}}));
+    }
+    EXPECT_EQ(topics::kCaseMeasures, "bfu.casework.measures");
+    EXPECT_EQ(topics::kCaseComments, "bfu.casework.comments");
+    EXPECT_EQ(topics::kCasePlans, "bfu.casework.plans");
+    EXPECT_EQ(topics::kCaseDecisions, "bfu.casework.decisions");
+}
+
+TEST(ContractsTopics, TheBudgetKeyNamesTheRevision) {
+    const auto* budget = std::find_if(topics::kAll.begin(), topics::kAll.end(), [](const auto& t) {
+        return t.name == topics::kMasterBudget;
+    });
+    ASSERT_NE(budget, topics::kAll.end());
+    EXPECT_EQ(budget->key, "year:unit:accountGroup:revision");
+    EXPECT_EQ(budget->cleanup_policy, "compact");
 }
 
 TEST(ContractsTopics, AsyncApiChannelsMatchTheConstants) {

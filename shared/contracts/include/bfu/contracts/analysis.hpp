@@ -106,6 +106,11 @@ struct Forecast {
     std::int64_t budget_ore = 0;
     ForecastInputs inputs;
     std::string made_at;  // RFC 3339
+    // "measuresEffectOre": the expected effect over the rest of the year of the unit's decided
+    // and ongoing measures (bfu.casework.measures); negative lowers the cost.
+    std::optional<std::int64_t> measures_effect_ore;
+    // "withMeasuresOre": total_ore + measures_effect_ore, the forecast if the measures work.
+    std::optional<std::int64_t> with_measures_ore;
 
     [[nodiscard]] nlohmann::json ToJson() const;
     [[nodiscard]] static core::Result<Forecast> FromJson(

@@ -1,6 +1,7 @@
 #pragma once
 // Everything in bfu::contracts in one include.
 #include "bfu/contracts/analysis.hpp"
+#include "bfu/contracts/casework.hpp"
 #include "bfu/contracts/common.hpp"
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/formats.hpp"

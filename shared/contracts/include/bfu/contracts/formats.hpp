@@ -35,6 +35,12 @@ namespace bfu::contracts {
 // ^[^\u0000-\u001F\u007F]+$ : one non-empty line of text without control characters (names,
 // roles: anything that may end up in a mail header or a subject).
 [[nodiscard]] bool IsLine(std::string_view s) noexcept;
+// True if s holds a control character other than a line break (CR, LF): a tab, NUL, U+007F ...
+[[nodiscard]] bool HasControlCharBesidesLineBreaks(std::string_view s) noexcept;
+// ^[^\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F]+$ : non-empty text that may run over
+// several lines (CR and LF allowed) but holds no other control character: the long texts of
+// measures, comments, plans and decisions (common.schema.json#/definitions/longText).
+[[nodiscard]] bool IsLongText(std::string_view s) noexcept;
 // ^https?://[^\u0000-\u0020\u007F]+$ : an http:// or https:// URL, no spaces or control
 // characters.
 [[nodiscard]] bool IsHttpUrl(std::string_view s) noexcept;

@@ -36,6 +36,8 @@ struct OrgUnit {
     // The unit's registered address (e.g. a nämnd's registrator), an e-mail address.
     std::optional<std::string> mailbox;
     std::vector<Webhook> webhooks;  // where alerts for the unit are also posted; empty = absent
+    // A nämnd's secretary, who records its decisions (bfu.casework.decisions).
+    std::optional<Person> secretary;
 
     [[nodiscard]] nlohmann::json ToJson() const;
     [[nodiscard]] static core::Result<OrgUnit> FromJson(
@@ -99,8 +101,9 @@ struct Budget {
     [[nodiscard]] nlohmann::json ToJson() const;
     [[nodiscard]] static core::Result<Budget> FromJson(
         const nlohmann::json& j, std::vector<core::Error>* all_errors = nullptr);
+    // year:unit:accountGroup:revision: every revision has its own key on the compacted topic.
     [[nodiscard]] std::string Key() const {
-        return keys::Budget(year, unit.value(), account_group);
+        return keys::Budget(year, unit.value(), account_group, revision.no);
     }
     bool operator==(const Budget&) const = default;
 };

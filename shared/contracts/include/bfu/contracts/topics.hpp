@@ -3,6 +3,7 @@
 // create the topics) and in schemas/asyncapi.yaml (the contract); a unit test checks that the
 // three agree.
 #include <array>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@ inline constexpr std::string_view kCalendar = "bfu.calendar";
 inline constexpr std::string_view kDeadLetter = "bfu.dlq";
 inline constexpr std::string_view kIngestDecisions = "bfu.ingest.decisions";
 inline constexpr std::string_view kClock = "bfu.clock";
+inline constexpr std::string_view kCaseMeasures = "bfu.casework.measures";
+inline constexpr std::string_view kCaseComments = "bfu.casework.comments";
+inline constexpr std::string_view kCasePlans = "bfu.casework.plans";
+inline constexpr std::string_view kCaseDecisions = "bfu.casework.decisions";
 
 // One row of schemas/topics.tsv.
 struct TopicSpec {
@@ -40,13 +45,14 @@ struct TopicSpec {
     std::string_view configs;
 };
 
-inline constexpr std::array<TopicSpec, 19> kAll = {{
+inline constexpr std::array<TopicSpec, 23> kAll = {{
     {kErpVouchers, 6, "delete", "source:voucherId", "erp connectors, bfu import", ""},
     {kLedgerLines, 6, "delete", "unit id", "ingest", ""},
     {kLedgerRejected, 6, "delete", "source:voucherId", "ingest", ""},
     {kMasterOrg, 3, "compact", "unit id", "bfu import", ""},
     {kMasterAccounts, 3, "compact", "account number", "bfu import", ""},
-    {kMasterBudget, 3, "compact", "year:unit:accountGroup", "bfu import", ""},
+    // One key per revision, so compaction keeps every revision (the budget's history).
+    {kMasterBudget, 3, "compact", "year:unit:accountGroup:revision", "bfu import", ""},
     {kMasterGoals, 3, "compact", "goal id", "bfu import", ""},
     {kOpsHr, 3, "delete", "unit id", "bfu import", ""},
     {kOpsGoalOutcomes, 3, "delete", "unit id", "bfu import", ""},
@@ -62,6 +68,13 @@ inline constexpr std::array<TopicSpec, 19> kAll = {{
     {kIngestDecisions, 6, "delete", "source:voucherId", "ingest", "retention.ms=-1"},
     // Simulated business time for tests and the demo: one key, compacted to the latest tick.
     {kClock, 1, "compact", "clock", "bfu clock", ""},
+    // The decide stage (casework.hpp): one writer, kept for ever; each event carries the whole
+    // entity as it stands, so the topics are the entities' history.
+    {kCaseMeasures, 3, "delete", "measure id", "casework", "retention.ms=-1"},
+    {kCaseComments, 3, "delete", "unit id", "casework", "retention.ms=-1"},
+    {kCasePlans, 3, "delete", "plan id", "casework", "retention.ms=-1"},
+    // One partition: the decisions of all bodies in one order.
+    {kCaseDecisions, 1, "delete", "decision id", "casework", "retention.ms=-1"},
 }};
 
 // Every config of a topic for creating it: cleanup.policy plus `configs`, as name -> value.
@@ -77,7 +90,9 @@ namespace bfu::contracts::keys {
 [[nodiscard]] std::string YearUnit(int year, std::string_view unit);
 // "year:unit:round" for bfu.forecasts and bfu.forecast.submissions.
 [[nodiscard]] std::string YearUnitRound(int year, std::string_view unit, int round);
-// "year:unit:accountGroup" for bfu.master.budget.
-[[nodiscard]] std::string Budget(int year, std::string_view unit, std::string_view account_group);
+// "year:unit:accountGroup:revision" for bfu.master.budget: one key per revision, so the
+// compacted topic keeps every revision of a budget, not only the latest.
+[[nodiscard]] std::string Budget(int year, std::string_view unit, std::string_view account_group,
+                                 std::int64_t revision);
 
 }  // namespace bfu::contracts::keys
