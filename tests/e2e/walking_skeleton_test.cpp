@@ -27,6 +27,7 @@
 #include "bfu/zmq/zmq.hpp"
 #include "e2e/prefixed_stack.hpp"
 #include "e2e/process.hpp"
+#include "support/mail.hpp"
 #include "support/stack_env.hpp"
 
 namespace bfu {
@@ -85,7 +86,7 @@ TEST_F(WalkingSkeleton, VoucherFlowsThroughEveryServiceToAlertsAndReport) {
         [&] { return Metric("analysis", "bfu_master_records") >= analysis_master; }, 60s));
 
     ::zmq::context_t zctx(1);
-    zmq::Subscriber sub(zctx, pub_endpoint_, {"alert."});
+    zmq::Subscriber sub(zctx, pub_endpoint_, {"alert/"});
 
     // The ERP sends every voucher as it is (a bare voucher JSON object per message).
     std::size_t expected_lines = 0;
@@ -207,7 +208,9 @@ TEST_F(WalkingSkeleton, VoucherFlowsThroughEveryServiceToAlertsAndReport) {
     ASSERT_TRUE(Eventually(
         [&] {
             auto msg = sub.Receive(200ms);
-            if (msg.ok() && msg->has_value() && (*msg)->topic == "alert.E211" &&
+            // The topic is the unit's path in the tree, so a subscriber to a unit gets its
+            // subtree.
+            if (msg.ok() && msg->has_value() && (*msg)->topic == "alert/KF/ON/S2/V21/E211/" &&
                 (*msg)->payload.find("Olof Björk") != std::string::npos) {
                 live = true;
             }
@@ -228,10 +231,11 @@ TEST_F(WalkingSkeleton, VoucherFlowsThroughEveryServiceToAlertsAndReport) {
             return false;
         },
         30s));
-    const std::string eml = Slurp(mail);
-    EXPECT_NE(eml.find("To: "), std::string::npos);
-    EXPECT_NE(eml.find("Content-Type: text/plain; charset=utf-8"), std::string::npos);
-    EXPECT_NE(eml.find("Hemtjänst Centrum"), std::string::npos) << eml;
+    const auto eml = bfu::testing::ParseMail(Slurp(mail));
+    EXPECT_NE(eml.Header("to").find("olof.bjork@exempelkommun.se"), std::string::npos);
+    EXPECT_NE(eml.Header("content-type").find("multipart/alternative"), std::string::npos);
+    EXPECT_NE(eml.subject.find("Hemtjänst Centrum"), std::string::npos) << eml.raw;
+    EXPECT_NE(eml.text.find("Hemtjänst Centrum"), std::string::npos) << eml.text;
     // Both the responsible manager and her superior, on the audit topic (read until both are
     // there: the e-mail is written before the record).
     std::set<std::string> told;

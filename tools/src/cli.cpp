@@ -71,15 +71,23 @@ constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
                                           rejected + duplicates, checked against the topics
   ingest duplicates [--json] [--source S] vouchers taken for duplicates, with their first
                                           acceptance
-  watch [--out FILE] [--count N] [--seconds S]
-                                          live alerts from the notifier (ZeroMQ)
+  deviation comment ID --text TEXT --by EMAIL [--json]
+                                          comment a deviation (analysis, ZeroMQ)
+  watch [--unit U] [--out FILE] [--count N] [--seconds S]
+                                          live alerts from the notifier (ZeroMQ); --unit: that
+                                          unit and everything under it
+  alerts [--failed] [--json]              the latest alerts and their delivery, or the failing
+  clock show|set TIME|advance 2d          the simulated business clock (bfu.clock) that services
+                                          with clock.mode=simulated follow
+  templates export DIR [--overwrite]      the notifier's default Swedish templates, to edit
   calendar YEAR [--ics]                   the year's timetable: forecast rounds, report deadlines,
                                           dialogue meetings, bokslutsdag (iCalendar with --ics)
   topics                                  the topics on the broker and their partitions
   health URL                              exit 0 if URL (http or https) answers 200 (container
                                           health checks)
 Environment: BFU_KAFKA_BROKERS, BFU_KAFKA_TOPIC_PREFIX, BFU_REDIS_URL, BFU_REDIS_PREFIX,
-BFU_NOTIFIER_PUB (tcp://127.0.0.1:15560), BFU_ANALYSIS_ZMQ (tcp://127.0.0.1:15552),
+BFU_NOTIFIER_PUB (tcp://127.0.0.1:15560), BFU_NOTIFIER_ZMQ (tcp://127.0.0.1:15554),
+BFU_ANALYSIS_ZMQ (tcp://127.0.0.1:15552),
 BFU_FORECASTING_ZMQ (tcp://127.0.0.1:15553); unset ones are read from BFU_ENV_FILE or
 .bfu/stack.env (written by ops/stack up).
 )";
@@ -268,48 +276,6 @@ int Rejected(const Env& env, const Args& a, std::ostream& out, std::ostream& err
     return 0;
 }
 
-int Watch(const Env& env, const Args& a, std::ostream& out, std::ostream& err) {
-    // BFU_NOTIFIER_PUB when set, else the notifier's own setting (BFU_ZMQ_PUB_ENDPOINT).
-    const auto endpoint =
-        env.Get("BFU_NOTIFIER_PUB", env.Get("BFU_ZMQ_PUB_ENDPOINT", "tcp://127.0.0.1:15560"));
-    const long count = std::stol(a.Opt("count", "0"));
-    const long seconds = std::stol(a.Opt("seconds", "0"));
-    std::ofstream file;
-    if (a.Flag("out")) {
-        file.open(a.Opt("out"), std::ios::app);
-        if (!file) {
-            err << a.Opt("out") << ": cannot open for writing\n";
-            return 1;
-        }
-    }
-    ::zmq::context_t ctx(1);
-    zmq::Subscriber sub(ctx, endpoint, {"alert."});
-    out << "watching alerts on " << endpoint << "\n" << std::flush;
-    long seen = 0;
-    const auto start = std::chrono::steady_clock::now();
-    while ((count == 0 || seen < count) &&
-           (seconds == 0 ||
-            std::chrono::steady_clock::now() - start < std::chrono::seconds(seconds))) {
-        auto m = sub.Receive(std::chrono::milliseconds(200));
-        if (!m.ok()) {
-            err << m.error().ToString() << "\n";
-            return 1;
-        }
-        if (!m->has_value()) continue;
-        ++seen;
-        json j = json::parse((*m)->payload, nullptr, false);
-        const std::string subject = j.is_object() ? j.value("subject", "") : "";
-        std::string to;
-        if (j.is_object() && j.contains("alert")) {
-            to = j["alert"]["recipient"].value("name", "") + " (" +
-                 j["alert"]["recipient"].value("role", "") + ")";
-        }
-        out << "[" << (*m)->topic << "] till " << to << ": " << subject << "\n" << std::flush;
-        if (file) file << (*m)->payload << "\n" << std::flush;
-    }
-    return 0;
-}
-
 int Topics(const Env& env, std::ostream& out, std::ostream& err) {
     auto admin = kafka::Admin::Create(KafkaFromEnv(env));
     if (!admin.ok()) {
@@ -438,6 +404,9 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (cmd == "rejected") return Rejected(env, Parse(args, 1, {"json"}), out, err);
         if (cmd == "ingest") return Ingest(args, out, err);
         if (cmd == "watch") return Watch(env, Parse(args, 1, {}), out, err);
+        if (cmd == "alerts" || cmd == "clock" || cmd == "templates") {
+            return NotifierCommand(args, out, err);
+        }
         if (cmd == "deviation" || cmd == "measure") return DeviationCommand(args, out, err);
         if (cmd == "forecast") return Forecast(args, out, err);
         if (cmd == "topics") return Topics(env, out, err);

@@ -1,12 +1,14 @@
 #include "cli_support.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "bfu/config/config.hpp"
+#include "bfu/text/swedish.hpp"
 
 namespace bfu::cli {
 
@@ -101,33 +103,19 @@ std::vector<json> ReadRecords(const std::string& path) {
     return out;
 }
 
+// The one formatter (bfu/text/swedish.hpp), so the CLI, the alerts and the reports agree.
 std::string Kr(const std::string& ore_text) {
     std::int64_t ore = 0;
-    try {
-        ore = std::stoll(ore_text);
-    } catch (...) {
-        return ore_text;
-    }
-    const bool neg = ore < 0;
-    const std::string digits = std::to_string(neg ? -(ore / 100) : ore / 100);
-    std::string grouped;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ' ';
-        grouped += digits[i];
-    }
-    return (neg ? "-" : "") + grouped + " kr";
+    const auto* end = ore_text.data() + ore_text.size();
+    if (std::from_chars(ore_text.data(), end, ore).ptr != end || ore_text.empty()) return ore_text;
+    return text::Kr(ore);
 }
 
 std::string Pct(const std::string& bp_text) {
     std::int64_t bp = 0;
-    try {
-        bp = std::stoll(bp_text);
-    } catch (...) {
-        return bp_text;
-    }
-    std::ostringstream os;
-    os << (bp < 0 ? "-" : "") << std::llabs(bp) / 100 << "," << (std::llabs(bp) % 100) / 10 << " %";
-    return os.str();
+    const auto* end = bp_text.data() + bp_text.size();
+    if (std::from_chars(bp_text.data(), end, bp).ptr != end || bp_text.empty()) return bp_text;
+    return text::PercentBp(bp);
 }
 
 std::unique_ptr<redis::Pool> RedisFromEnv(const Env& env) {

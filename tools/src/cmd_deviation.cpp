@@ -76,6 +76,20 @@ int DeviationCommand(const std::vector<std::string>& args, std::ostream& out, st
                 << r.value("deviation", "") << " (händelse " << r.value("seq", 0) << ")\n";
         });
     }
+    if (family == "deviation" && verb == "comment") {
+        if (a.positional.size() != 1) {
+            throw UsageError("try: bfu deviation comment ID --text TEXT --by EMAIL");
+        }
+        json req{{"op", "deviation.comment"},
+                 {"deviation", a.positional[0]},
+                 {"comment", Required(a, "text", "the comment")},
+                 {"by", Required(a, "by", by_hint)},
+                 {"commandId", a.Opt("command-id", NewMeasureId())}};
+        return SendCommand(endpoint, req, as_json, out, err, [&](const json& r) {
+            out << (r.value("applied", false) ? "kommentar sparad: " : "kommentaren fanns redan: ")
+                << r.value("deviation", "") << " (händelse " << r.value("seq", 0) << ")\n";
+        });
+    }
     if (family == "measure" && verb == "add") {
         if (a.positional.size() != 1) {
             throw UsageError(
@@ -116,7 +130,9 @@ int DeviationCommand(const std::vector<std::string>& args, std::ostream& out, st
                 << r.value("seq", 0) << ")\n";
         });
     }
-    throw UsageError("try: bfu deviation ack ID, bfu measure add ID, bfu measure done ID M");
+    throw UsageError(
+        "try: bfu deviation ack ID, bfu deviation comment ID, bfu measure add ID, bfu measure "
+        "done ID M");
 }
 
 }  // namespace bfu::cli

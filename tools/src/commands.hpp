@@ -28,6 +28,10 @@ int Forecast(const std::vector<std::string>& args, std::ostream& out, std::ostre
 // bfu status UNIT --as-of YYYY-MM-DD [--year Y] [--json]: replayed from the topics
 // (cmd_status_as_of.cpp).
 int StatusAsOf(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// bfu alerts / clock / templates (cmd_notifier.cpp).
+int NotifierCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// bfu watch [--unit U] ... (cmd_notifier.cpp).
+int Watch(const Env& env, const Args& a, std::ostream& out, std::ostream& err);
 // Sends one request to a service's ZeroMQ endpoint: prints the reply with `print` (or as JSON)
 // and returns 0, or prints the refusal (code, field, message) or the timeout and returns 1.
 int SendCommand(const std::string& endpoint, const nlohmann::json& request, bool as_json,

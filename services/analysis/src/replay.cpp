@@ -27,8 +27,7 @@ void AsOfReplay::AddMaster(std::string_view topic, std::string_view key, std::st
         return;
     }
     if (value.empty()) {
-        budget_.erase(k);
-        budget_later_only_.erase(k);
+        // A tombstone deletes that revision's record; the others of its budget stay.
         return;
     }
     auto b = contracts::DecodeMessage<contracts::Budget>(value);
@@ -36,14 +35,17 @@ void AsOfReplay::AddMaster(std::string_view topic, std::string_view key, std::st
         problems_.push_back(t + "/" + k + ": " + b.error().ToString());
         return;
     }
+    // Every revision is its own record (key year:unit:accountGroup:revision); the budget in
+    // force on the day is chosen per year:unit:accountGroup.
+    const std::string id = std::to_string(b->year) + ":" + b->unit.value() + ":" + b->account_group;
     const auto no = b->revision.no;
     if (no == 0 || b->revision.date <= as_of_) {
-        auto it = budget_.find(k);
-        if (it == budget_.end() || no >= it->second.first) budget_[k] = {no, std::string(value)};
+        auto it = budget_.find(id);
+        if (it == budget_.end() || no >= it->second.first) budget_[id] = {no, std::string(value)};
     } else {
-        auto it = budget_later_only_.find(k);
+        auto it = budget_later_only_.find(id);
         if (it == budget_later_only_.end() || no < it->second.first) {
-            budget_later_only_[k] = {no, std::string(value)};
+            budget_later_only_[id] = {no, std::string(value)};
         }
     }
 }

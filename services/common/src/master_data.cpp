@@ -134,23 +134,32 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
         md->chart = std::move(chart).value();
     }
 
+    // Every revision is its own record; the one in force is the highest revision number.
     for (const auto& [key, value] : Records(snapshot, bud_topic)) {
         auto budget = contracts::DecodeMessage<contracts::Budget>(value);
         if (!budget.ok()) {
             md->problems.push_back(bud_topic + "/" + key + ": " + budget.error().ToString());
             continue;
         }
-        if (budget->year != year) continue;
-        auto unit = md->org.Find(budget->unit);
-        auto group = md->chart.FindGroup(budget->account_group);
+        const std::string id =
+            std::to_string(budget->year) + ":" + budget->unit.value() + ":" + budget->account_group;
+        auto it = md->budget_records.find(id);
+        if (it == md->budget_records.end() || budget->revision.no > it->second.revision.no) {
+            md->budget_records[id] = std::move(budget).value();
+        }
+    }
+    for (const auto& [id, budget] : md->budget_records) {
+        if (budget.year != year) continue;
+        auto unit = md->org.Find(budget.unit);
+        auto group = md->chart.FindGroup(budget.account_group);
         if (!unit || !group) {
-            md->problems.push_back(bud_topic + "/" + key + ": unknown " +
-                                   (!unit ? "unit " + budget->unit.value()
-                                          : "account group " + budget->account_group));
+            md->problems.push_back(
+                bud_topic + "/" + id + ": unknown " +
+                (!unit ? "unit " + budget.unit.value() : "account group " + budget.account_group));
             continue;
         }
         md->budget.Set(
-            {*unit, *group, core::Money::FromOre(budget->annual_ore), AsDomain(budget->profile)});
+            {*unit, *group, core::Money::FromOre(budget.annual_ore), AsDomain(budget.profile)});
     }
     const std::string goal_topic =
         std::string(topic_prefix).append(contracts::topics::kMasterGoals);

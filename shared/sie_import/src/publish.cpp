@@ -35,8 +35,8 @@ core::Result<Published> Publish(kafka::Producer& producer, const Conversion& con
             const std::string key = b.Key();
             auto s = producer.Produce(
                 topics.budget, key,
-                contracts::EncodeMessage(b, {"budget:" + key + ":" + std::to_string(b.revision.no),
-                                             options.event_source, now, b.unit.value()}));
+                contracts::EncodeMessage(
+                    b, {"budget:" + key, options.event_source, now, b.unit.value()}));
             if (!s.ok()) return std::move(s).error();
             ++done.budgets;
         }

@@ -226,8 +226,15 @@ TEST_F(AnalysisEngineTest, MarksDeviationBeyondMandateWhenLargerThanTheManagersM
     EXPECT_EQ(d.deviation_ore, 10'000'000);
     EXPECT_FALSE(d.within_mandate);
     EXPECT_EQ(d.responsible.name, "Emil Åkesson");
-    ASSERT_EQ(d.notified.size(), 1u);
+    // Beyond the enhet's mandate, within the verksamhet's: the verksamhet is responsible, and
+    // its superior (the sektorchef) is told at once too (domain::DecideOpening).
+    ASSERT_EQ(d.notified.size(), 2u);
     EXPECT_EQ(d.notified[0].name, "Olof Björk");
+    EXPECT_EQ(d.notified[1].name, "Sara Nord");
+    ASSERT_TRUE(d.escalation.has_value());
+    EXPECT_EQ(d.escalation->to_unit.value(), "VER");
+    EXPECT_EQ(d.escalation->reason, contracts::EscalationReason::kBeyondMandate);
+    EXPECT_TRUE(d.respond_by.has_value());
 }
 
 TEST_F(AnalysisEngineTest, JudgesUnitBehindInBookingThroughLastCompleteMonth) {

@@ -43,7 +43,7 @@ std::map<std::string, UnitStatus> Replay(const std::string& as_of, std::uint64_t
     for (const auto& [topic, records] : builder.snapshot()) {
         for (const auto& [key, value] : records) replay.AddMaster(topic, key, value);
     }
-    const std::string budget_key = "2026:ENH1:personal";
+    const std::string budget_key = "2026:ENH1:personal:1";
     replay.AddMaster("bfu.master.budget", budget_key, Revision(1, "2026-05-15", 156'000'000));
     EXPECT_TRUE(
         replay.AddLine(0, 0, 1, LineValue("ENH1", "2026-01-10", "202601", 10'000'000)).ok());
@@ -84,7 +84,7 @@ TEST(AsOfReplay, UsesTheOldestRevisionLeftWhenCompactionRemovedTheOneInForce) {
             if (topic != "bfu.master.budget") replay.AddMaster(topic, key, value);
         }
     }
-    replay.AddMaster("bfu.master.budget", "2026:ENH1:personal",
+    replay.AddMaster("bfu.master.budget", "2026:ENH1:personal:2",
                      Revision(2, "2026-05-15", 156'000'000));
     auto statuses = replay.Statuses(test::TestNow());
     ASSERT_TRUE(statuses.ok());

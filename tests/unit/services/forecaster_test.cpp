@@ -269,8 +269,10 @@ TEST_F(ForecasterTest, OpensForecastDeviationWithSeverityAndMandateLikeBudgetDev
     // 350 000 kr is 7 x the amount threshold and 5.8 x the share threshold: critical (>= 4).
     EXPECT_EQ(d.severity, contracts::Severity::kCritical);
     EXPECT_EQ(d.responsible.name, "Maja Öberg");
-    ASSERT_EQ(d.notified.size(), 1u);
+    // Beyond the enhet's mandate, within the verksamhet's: the verksamhet and its superior.
+    ASSERT_EQ(d.notified.size(), 2u);
     EXPECT_EQ(d.notified[0].name, "Olof Björk");
+    EXPECT_EQ(d.notified[1].name, "Sara Nord");
     EXPECT_FALSE(d.within_mandate);  // 350 000 kr against a mandate of 100 000 kr
 }
 

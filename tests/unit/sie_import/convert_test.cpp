@@ -214,7 +214,7 @@ TEST(SieConvert, BudgetRowsBecomeCalendarYearBudgetsPerUnitAndGroup) {
     EXPECT_EQ(c.budgets[1].profile.kind, contracts::ProfileKind::kExplicit);
     EXPECT_EQ(c.budgets[1].revision.ref, "KF § 12/2025");
     EXPECT_EQ(c.budgets[1].revision.date, "2026-01-10");  // #GEN
-    EXPECT_EQ(c.budgets[1].Key(), "2026:U1:intakter");
+    EXPECT_EQ(c.budgets[1].Key(), "2026:U1:intakter:0");
     EXPECT_EQ(c.budgets[2].account_group, "personal");
     EXPECT_EQ(c.budgets[2].profile.months[1], 80000);
     for (const auto& b : c.budgets) EXPECT_TRUE(contracts::Budget::FromJson(b.ToJson()).ok());

@@ -32,6 +32,9 @@ struct MasterData {
     std::map<std::string, contracts::Account> accounts;
     // The organisation's records as published (unit id -> record): mailboxes and webhooks.
     std::map<std::string, contracts::OrgUnit> org_units;
+    // The budget in force per "year:unit:accountGroup" (every year published): the record with
+    // the highest revision number (bfu.master.budget keeps every revision under its own key).
+    std::map<std::string, contracts::Budget> budget_records;
     // Goals (goal id -> record), when the service reads bfu.master.goals.
     std::map<std::string, contracts::Goal> goals;
     // Records that could not be decoded or applied, "topic/key: reason" each; they are left

@@ -7,6 +7,8 @@
 //   <p>forecast:<id>          hash   the unit's latest full-year forecast (forecasting)
 //   <p>deviation:<id>         hash   a deviation's latest state (analysis)
 //   <p>deviations:open        set    ids of open deviations
+//   <p>casework:<id>          string the unit's casework as JSON: measures, coverage, plans,
+//                                    decisions, comments (casework)
 #include <string>
 #include <string_view>
 
@@ -21,6 +23,9 @@ inline std::string Forecast(std::string_view prefix, std::string_view id) {
 }
 inline std::string Deviation(std::string_view prefix, std::string_view id) {
     return std::string(prefix) + "deviation:" + std::string(id);
+}
+inline std::string Casework(std::string_view prefix, std::string_view id) {
+    return std::string(prefix) + "casework:" + std::string(id);
 }
 inline std::string OpenDeviations(std::string_view prefix) {
     return std::string(prefix) + "deviations:open";

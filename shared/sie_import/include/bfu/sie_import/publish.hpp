@@ -6,7 +6,7 @@
 //                bfu-origin-file / bfu-origin-line naming the file and the #VER line;
 //   rejected  -> bfu.ledger.rejected (vouchers the SIE reader or the conversion turned down
 //                never reach ingest's checks, yet must not be lost), key source:voucherId;
-//   budgets   -> bfu.master.budget, key year:unit:accountGroup, only when publishable.
+//   budgets   -> bfu.master.budget, key year:unit:accountGroup:revision, only when publishable.
 //
 // The producer is idempotent (kafka::Producer); everything is flushed before returning, so a
 // success means the broker has every message. A failure part-way leaves some messages
