@@ -347,14 +347,19 @@ Throughput TimeGroup(GroupProgress& progress, std::int64_t total, std::chrono::m
 }
 
 PassThrough::PassThrough(const Stack& stack, const std::string& prefix, std::string in,
-                         std::string out, std::size_t max_batch, Expand expand)
+                         std::string out, std::size_t max_batch, Expand expand,
+                         const Properties& producer_properties,
+                         const Properties& consumer_properties)
     : group_(prefix + (expand ? "expanded" : "passthrough")) {
     kafka::KafkaConfig cfg;
     cfg.brokers = stack.brokers;
     cfg.client_id = "bfu-bench-passthrough";
     cfg.group_id = group_;
     cfg.transactional_id = group_ + "-bfu-bench";
-    consumer_ = Must(kafka::Consumer::Create(cfg), "pass-through consumer");
+    kafka::KafkaConfig consumer_cfg = cfg;
+    consumer_cfg.properties = consumer_properties;
+    cfg.properties = producer_properties;
+    consumer_ = Must(kafka::Consumer::Create(consumer_cfg), "pass-through consumer");
     producer_ = Must(kafka::TransactionalProducer::Create(cfg), "pass-through producer");
     Must(consumer_->Subscribe({in}), "subscribe " + in);
     thread_ = std::jthread([this, out = std::move(out), max_batch,

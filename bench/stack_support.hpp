@@ -155,12 +155,17 @@ struct Throughput {
 // service measured beside it) copying each record unchanged from `in` to `out`, or, with
 // `expand`, writing for each record what expand returns (records made before the timing, so
 // that the loop does the Kafka work of a service without its processing). Runs on its own
-// thread until destroyed.
+// thread until destroyed. `producer_properties` and `consumer_properties` are librdkafka
+// properties set on its two clients besides bfu's defaults (none by default: the services'
+// settings), for a bench that shows what one of them changes.
 class PassThrough {
 public:
     using Expand = std::function<std::vector<kafka::OutMessage>(const kafka::Message&)>;
+    using Properties = std::map<std::string, std::string>;
     PassThrough(const Stack& stack, const std::string& prefix, std::string in, std::string out,
-                std::size_t max_batch = kafka::LoopOptions{}.max_batch, Expand expand = {});
+                std::size_t max_batch = kafka::LoopOptions{}.max_batch, Expand expand = {},
+                const Properties& producer_properties = {},
+                const Properties& consumer_properties = {});
     PassThrough(const PassThrough&) = delete;
     PassThrough& operator=(const PassThrough&) = delete;
     ~PassThrough();
