@@ -51,18 +51,38 @@ constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
                                           what it would do (docs/sie-import.md)
   publish vouchers FILE                   send ERP vouchers (NDJSON or a JSON array) to
                                           bfu.erp.vouchers, as an ERP connector does
-  status UNIT [--json]                    a unit's current status and its children's (Redis)
+  status UNIT [--json]                    a unit's current status and its children's, and its
+                                          measures, plans, decisions and comments (Redis)
   status UNIT --as-of YYYY-MM-DD [--year Y] [--json]
                                           the status as it was on a date, replayed from Kafka
   deviations [--open] [--unit U] [--json] deviations and their latest state (Redis)
   rejected [--json]                       vouchers that failed the checks, with every reason
   deviation ack ID --by EMAIL [--comment TEXT] [--json]
                                           acknowledge a deviation (analysis, ZeroMQ)
-  measure add ID --what TEXT --who NAME --due YYYY-MM-DD --effect SEK --by EMAIL
-              [--id MEASURE_ID] [--comment TEXT] [--json]
-                                          add a measure (åtgärd) to a deviation
-  measure done ID MEASURE_ID --by EMAIL [--comment TEXT] [--json]
-                                          mark a measure done
+  measure add (DEVIATION_ID | --unit U) --text TEXT --effect-per-month SEK --from YYYY-MM
+              [--to YYYY-MM] [--area U] [--who NAME] [--plan PLAN] [--id ID] --by EMAIL
+                                          propose a measure (åtgärd) with its expected effect
+                                          a month (negative saves) (casework, ZeroMQ)
+  measure status MEASURE_ID pagar|genomford|avbruten --by EMAIL [--comment TEXT]
+  measure done MEASURE_ID --by EMAIL      a measure's progress (done = genomford)
+  comment add (--unit U --period YYYY-MM [--subject outcome|goal|hr|general] [--goal G]
+              | --deviation ID) --text TEXT --by EMAIL
+                                          comment a unit's outcome, goal, HR or a deviation
+  deviation comment ID --text TEXT --by EMAIL
+                                          the same as comment add --deviation ID
+  plan draft --sektor S --title T --text T --deviation ID [--deviation ID...]
+             [--measure M...] [--id ID] --by EMAIL
+                                          a sektor's action plan (åtgärdsplan), as a draft
+  plan change PLAN [--title T] [--text T] [--deviation ID...] [--measure M...] --by EMAIL
+  plan propose PLAN --by EMAIL            put the plan before its nämnd
+  decision record --ref "§ 45/2026" --body UNIT --date YYYY-MM-DD --text TEXT
+                  (--plan P... | --measure M... | --budget FILE --year Y)
+                  [--outcome bifall|aterremiss|avslag] [--meeting TEXT] --by EMAIL
+                                          record a nämnd's, the KS's or the KF's decision
+                                          (FILE: JSON array of {"unit","accountGroup",
+                                          "annualSek"}: a budget revision)
+                                          Every casework command takes --command-id ID (else
+                                          a fresh one: a retry is applied once) and --json.
   forecast submit UNIT AMOUNT_SEK --comment TEXT --by EMAIL [--round N] [--json]
                                           a manager's own full-year forecast; it stands for
                                           its round (forecasting, ZeroMQ)
@@ -71,8 +91,6 @@ constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
                                           rejected + duplicates, checked against the topics
   ingest duplicates [--json] [--source S] vouchers taken for duplicates, with their first
                                           acceptance
-  deviation comment ID --text TEXT --by EMAIL [--json]
-                                          comment a deviation (analysis, ZeroMQ)
   watch [--unit U] [--out FILE] [--count N] [--seconds S]
                                           live alerts from the notifier (ZeroMQ); --unit: that
                                           unit and everything under it
@@ -87,8 +105,8 @@ constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
                                           health checks)
 Environment: BFU_KAFKA_BROKERS, BFU_KAFKA_TOPIC_PREFIX, BFU_REDIS_URL, BFU_REDIS_PREFIX,
 BFU_NOTIFIER_PUB (tcp://127.0.0.1:15560), BFU_NOTIFIER_ZMQ (tcp://127.0.0.1:15554),
-BFU_ANALYSIS_ZMQ (tcp://127.0.0.1:15552),
-BFU_FORECASTING_ZMQ (tcp://127.0.0.1:15553); unset ones are read from BFU_ENV_FILE or
+BFU_ANALYSIS_ZMQ (tcp://127.0.0.1:15552), BFU_FORECASTING_ZMQ (tcp://127.0.0.1:15553),
+BFU_CASEWORK_ZMQ (tcp://127.0.0.1:15556); unset ones are read from BFU_ENV_FILE or
 .bfu/stack.env (written by ops/stack up).
 )";
 
@@ -160,9 +178,19 @@ int Status(const Env& env, const Args& a, std::ostream& out, std::ostream& err) 
     auto f = redis->HGetAll(service::status_keys::Forecast(prefix, unit));
     std::map<std::string, std::string> fc =
         f.ok() ? f.value() : std::map<std::string, std::string>{};
+    // The unit's measures, plans, decisions and comments, as casework summarises them.
+    json casework;
+    if (auto c = redis->Get(service::status_keys::Casework(prefix, unit)); c.ok() && *c) {
+        casework = json::parse(**c, nullptr, false);
+        if (casework.is_discarded() || !casework.is_object()) {
+            err << "bfu: the casework summary of " << unit << " in Redis is not JSON; left out\n";
+            casework = json();
+        }
+    }
     if (a.Flag("json")) {
         json j = s;
         if (!fc.empty()) j["forecast"] = fc;
+        if (!casework.is_null()) j["casework"] = casework;
         out << j.dump(2) << "\n";
         return 0;
     }
@@ -190,6 +218,7 @@ int Status(const Env& env, const Args& a, std::ostream& out, std::ostream& err) 
                 << " (" << Pct(cs["share_bp"]) << ") [" << cs["light"] << "]\n";
         }
     }
+    if (!casework.is_null()) PrintCasework(casework, out);
     return 0;
 }
 
@@ -407,7 +436,13 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (cmd == "alerts" || cmd == "clock" || cmd == "templates") {
             return NotifierCommand(args, out, err);
         }
-        if (cmd == "deviation" || cmd == "measure") return DeviationCommand(args, out, err);
+        if (cmd == "deviation" && args.size() > 1 && args[1] == "comment") {
+            return CaseworkCommand(args, out, err);
+        }
+        if (cmd == "deviation") return DeviationCommand(args, out, err);
+        if (cmd == "measure" || cmd == "comment" || cmd == "plan" || cmd == "decision") {
+            return CaseworkCommand(args, out, err);
+        }
         if (cmd == "forecast") return Forecast(args, out, err);
         if (cmd == "topics") return Topics(env, out, err);
         throw UsageError("unknown command '" + cmd + "'");

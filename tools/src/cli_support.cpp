@@ -55,6 +55,15 @@ Args Parse(const std::vector<std::string>& args, std::size_t from,
             } else {
                 if (i + 1 >= args.size()) throw UsageError("option " + s + " needs a value");
                 a.options[name] = args[++i];
+                auto& list = a.lists[name];
+                std::string_view rest = args[i];
+                while (true) {
+                    const auto comma = rest.find(',');
+                    const auto part = rest.substr(0, comma);
+                    if (!part.empty()) list.emplace_back(part);
+                    if (comma == std::string_view::npos) break;
+                    rest.remove_prefix(comma + 1);
+                }
             }
         } else {
             a.positional.push_back(s);

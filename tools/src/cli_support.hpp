@@ -33,11 +33,18 @@ private:
 
 struct Args {
     std::vector<std::string> positional;
-    std::map<std::string, std::string> options;  // --name value, or "1" for flags
+    std::map<std::string, std::string> options;  // --name value (the last one), or "1" for flags
+    // Every value of a repeatable option, in order: `--deviation A --deviation B,C` -> A, B, C
+    // (a value is also split at commas).
+    std::map<std::string, std::vector<std::string>> lists;
     [[nodiscard]] bool Flag(const std::string& n) const { return options.count(n) != 0; }
     [[nodiscard]] std::string Opt(const std::string& n, const std::string& d = {}) const {
         auto it = options.find(n);
         return it == options.end() ? d : it->second;
+    }
+    [[nodiscard]] std::vector<std::string> All(const std::string& n) const {
+        auto it = lists.find(n);
+        return it == lists.end() ? std::vector<std::string>{} : it->second;
     }
 };
 

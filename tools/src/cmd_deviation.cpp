@@ -1,6 +1,7 @@
-// bfu deviation ack / bfu measure add|done: a person's commands on a deviation, sent to the
-// analysis service's ZeroMQ endpoint (BFU_ANALYSIS_ZMQ), which checks them and appends the
-// event to bfu.deviations (docs/services/analysis.md, "Commands").
+// bfu deviation ack: a person acknowledges a deviation, sent to the analysis service's ZeroMQ
+// endpoint (BFU_ANALYSIS_ZMQ), which checks it and appends the event to bfu.deviations
+// (docs/services/analysis.md, "Commands"). Measures and comments belong to the casework service
+// (cmd_casework.cpp); SendCommand, the one way a command is sent and answered, lives here.
 #include <iomanip>
 #include <random>
 #include <sstream>
@@ -16,12 +17,11 @@ using nlohmann::json;
 
 constexpr const char* kDefaultAnalysisZmq = "tcp://127.0.0.1:15552";
 
-// A measure id chosen here, so that a request the client sends again after a timeout adds the
-// measure once.
-std::string NewMeasureId() {
+// A command id chosen here, so that a request sent again after a timeout is applied once.
+std::string NewCommandId() {
     std::random_device rd;
     std::ostringstream s;
-    s << "m-" << std::hex << std::setw(8) << std::setfill('0') << rd();
+    s << "cli-" << std::hex << std::setfill('0') << std::setw(8) << rd() << std::setw(8) << rd();
     return s.str();
 }
 
@@ -69,70 +69,17 @@ int DeviationCommand(const std::vector<std::string>& args, std::ostream& out, st
         if (a.positional.size() != 1) throw UsageError("try: bfu deviation ack ID --by EMAIL");
         json req{{"op", "deviation.ack"},
                  {"deviation", a.positional[0]},
-                 {"by", Required(a, "by", by_hint)}};
+                 {"by", Required(a, "by", by_hint)},
+                 {"commandId", a.Opt("command-id", NewCommandId())}};
         if (a.options.count("comment") != 0) req["comment"] = a.Opt("comment");
         return SendCommand(endpoint, req, as_json, out, err, [&](const json& r) {
             out << (r.value("applied", false) ? "kvitterad: " : "redan kvitterad: ")
                 << r.value("deviation", "") << " (händelse " << r.value("seq", 0) << ")\n";
         });
     }
-    if (family == "deviation" && verb == "comment") {
-        if (a.positional.size() != 1) {
-            throw UsageError("try: bfu deviation comment ID --text TEXT --by EMAIL");
-        }
-        json req{{"op", "deviation.comment"},
-                 {"deviation", a.positional[0]},
-                 {"comment", Required(a, "text", "the comment")},
-                 {"by", Required(a, "by", by_hint)},
-                 {"commandId", a.Opt("command-id", NewMeasureId())}};
-        return SendCommand(endpoint, req, as_json, out, err, [&](const json& r) {
-            out << (r.value("applied", false) ? "kommentar sparad: " : "kommentaren fanns redan: ")
-                << r.value("deviation", "") << " (händelse " << r.value("seq", 0) << ")\n";
-        });
-    }
-    if (family == "measure" && verb == "add") {
-        if (a.positional.size() != 1) {
-            throw UsageError(
-                "try: bfu measure add ID --what TEXT --who NAME --due YYYY-MM-DD --effect SEK "
-                "--by EMAIL");
-        }
-        json req{{"op", "measure.add"},
-                 {"deviation", a.positional[0]},
-                 {"what", Required(a, "what", "what the measure (åtgärd) is")},
-                 {"who", Required(a, "who", "who carries it out")},
-                 {"due", Required(a, "due", "by when, YYYY-MM-DD")},
-                 {"effectSek", Required(a, "effect", "expected effect in SEK, e.g. -50000")},
-                 {"by", Required(a, "by", by_hint)},
-                 {"measure", a.Opt("id", NewMeasureId())}};
-        if (a.options.count("comment") != 0) req["comment"] = a.Opt("comment");
-        return SendCommand(endpoint, req, as_json, out, err, [&](const json& r) {
-            const auto& m = r.at("measure");
-            out << (r.value("applied", false) ? "åtgärd tillagd: " : "åtgärden fanns redan: ")
-                << m.value("id", "") << " på " << r.value("deviation", "") << " (händelse "
-                << r.value("seq", 0) << ")\n"
-                << "  " << m.value("what", "") << "; ansvarig " << m.value("who", "") << ", klart "
-                << m.value("due", "") << ", effekt "
-                << Kr(std::to_string(m.value("effectOre", std::int64_t{0}))) << "\n";
-        });
-    }
-    if (family == "measure" && verb == "done") {
-        if (a.positional.size() != 2) {
-            throw UsageError("try: bfu measure done ID MEASURE_ID --by EMAIL");
-        }
-        json req{{"op", "measure.done"},
-                 {"deviation", a.positional[0]},
-                 {"measure", a.positional[1]},
-                 {"by", Required(a, "by", by_hint)}};
-        if (a.options.count("comment") != 0) req["comment"] = a.Opt("comment");
-        return SendCommand(endpoint, req, as_json, out, err, [&](const json& r) {
-            out << (r.value("applied", false) ? "åtgärd klar: " : "åtgärden var redan klar: ")
-                << a.positional[1] << " på " << r.value("deviation", "") << " (händelse "
-                << r.value("seq", 0) << ")\n";
-        });
-    }
     throw UsageError(
-        "try: bfu deviation ack ID, bfu deviation comment ID, bfu measure add ID, bfu measure "
-        "done ID M");
+        "try: bfu deviation ack ID --by EMAIL, bfu deviation comment ID --text TEXT --by "
+        "EMAIL");
 }
 
 }  // namespace bfu::cli

@@ -21,8 +21,14 @@ int ImportSie(const std::vector<std::string>& args, std::ostream& out, std::ostr
 // bfu ingest totals|duplicates [--json] [--source S] (cmd_ingest.cpp).
 int Ingest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
-// bfu deviation ack ID / bfu measure add ID / bfu measure done ID M (cmd_deviation.cpp).
+// bfu deviation ack ID (analysis; cmd_deviation.cpp).
 int DeviationCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// bfu measure add|status|done, comment add, deviation comment, plan draft|change|propose,
+// decision record (casework; cmd_casework.cpp).
+int CaseworkCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// The "Åtgärder och beslut" section of bfu status UNIT from the unit's casework summary (the
+// JSON casework writes to Redis, <prefix>casework:<unit>; cmd_casework.cpp).
+void PrintCasework(const nlohmann::json& view, std::ostream& out);
 // bfu forecast submit UNIT AMOUNT_SEK ... / bfu forecast accuracy (cmd_forecast.cpp).
 int Forecast(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 // bfu status UNIT --as-of YYYY-MM-DD [--year Y] [--json]: replayed from the topics

@@ -8,7 +8,6 @@
 
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/topics.hpp"
-#include "bfu/core/money.hpp"
 #include "bfu/kafka/producer.hpp"
 #include "bfu/service/deviation_wire.hpp"
 #include "bfu/service/kafka_settings.hpp"
@@ -27,14 +26,6 @@ constexpr auto kFlushTimeout = std::chrono::seconds(10);
 
 core::Error Refuse(core::Errc code, std::string field, std::string message) {
     return core::Error(code, std::move(field), std::move(message));
-}
-
-// The contract's entity id: "^[A-Za-z0-9][A-Za-z0-9_.-]*$".
-bool IsEntityId(std::string_view s) {
-    if (s.empty() || std::isalnum(static_cast<unsigned char>(s[0])) == 0) return false;
-    return std::all_of(s.begin(), s.end(), [](unsigned char c) {
-        return std::isalnum(c) != 0 || c == '_' || c == '.' || c == '-';
-    });
 }
 
 core::Result<std::string> RequiredText(const json& r, const char* field) {
@@ -73,42 +64,10 @@ bool IsCommandId(std::string_view s) {
     });
 }
 
-// SEK as text ("-25000", "1 234,50") or a whole number, into öre.
-core::Result<core::Money> ParseEffect(const json& r) {
-    auto it = r.find("effectSek");
-    if (it == r.end()) {
-        return Refuse(core::Errc::kInvalidArgument, "effectSek",
-                      "\"effectSek\" is required: the expected effect in SEK, e.g. \"-25000\"");
-    }
-    if (it->is_number_integer()) {
-        auto m = core::Money::FromKronorChecked(it->get<std::int64_t>());
-        if (!m.ok()) return Refuse(core::Errc::kInvalidArgument, "effectSek", m.error().message);
-        return *m;
-    }
-    if (it->is_string()) {
-        auto m = core::Money::Parse(it->get<std::string>());
-        if (!m.ok()) {
-            return Refuse(core::Errc::kInvalidArgument, "effectSek",
-                          "\"effectSek\": " + m.error().message);
-        }
-        return *m;
-    }
-    return Refuse(core::Errc::kInvalidArgument, "effectSek",
-                  "\"effectSek\" is SEK as a string (\"-1234.50\") or a whole number");
-}
-
 domain::Date DateOf(core::TimePoint now) {
     // ToRfc3339 is UTC; its first ten characters are the date.
     auto d = domain::Date::Parse(core::ToRfc3339(now).substr(0, 10));
     return d.ok() ? *d : domain::Date::FromDays(0);
-}
-
-json MeasureJson(const contracts::Measure& m) {
-    return json{{"id", m.id.value()},
-                {"what", m.what},
-                {"who", m.who},
-                {"due", m.due},
-                {"effectOre", m.effect_ore}};
 }
 
 // The event's shape: the deviation's fields as they stand, then the command's own.
@@ -136,7 +95,6 @@ json Reply(const contracts::DeviationEvent& e, bool applied) {
            {"event", std::string(contracts::ToString(e.event))},
            {"seq", e.seq},
            {"applied", applied}};
-    if (e.measure) j["measure"] = MeasureJson(*e.measure);
     return j;
 }
 
@@ -148,7 +106,21 @@ core::Result<CommandDecision> DecideCommand(const json& request,
     if (!request.is_object()) {
         return Refuse(core::Errc::kInvalidArgument, "op", "a command is a JSON object");
     }
-    const std::string op = request.value("op", std::string());
+    const auto op_it = request.find("op");
+    const std::string op =
+        op_it != request.end() && op_it->is_string() ? op_it->get<std::string>() : std::string();
+    if (op == "measure.add" || op == "measure.done" || op == "deviation.comment") {
+        // Measures and comments belong to the casework service since the decide stage (#12).
+        return Refuse(core::Errc::kInvalidArgument, "op",
+                      "'" + op +
+                          "' is no longer analysis's: measures and comments belong to casework "
+                          "(measure.propose, measure.status, comment.add; bfu measure, bfu "
+                          "comment)");
+    }
+    if (op != "deviation.ack") {
+        return Refuse(core::Errc::kInvalidArgument, "op",
+                      "unknown command '" + op + "' (deviation.ack)");
+    }
     auto deviation_id = RequiredText(request, "deviation");
     if (!deviation_id.ok()) return std::move(deviation_id).error();
     auto by_email = RequiredText(request, "by");
@@ -184,131 +156,39 @@ core::Result<CommandDecision> DecideCommand(const json& request,
         d.reply["commandId"] = **command_id;
         return d;
     }
-    auto stamp = [&](contracts::DeviationEvent& e) {
-        if (*command_id) e.command_id = **command_id;
+    // The same person acknowledging again in this episode (since the deviation last opened)
+    // adds nothing; another person may: the responsible level's acknowledgement is what stops
+    // the escalation, whoever acknowledged before.
+    const auto same = [&](const contracts::Person& p) {
+        return p.email && by->email && Lower(*p.email) == Lower(*by->email);
     };
-    if (op == "deviation.comment") {
-        if (!*comment) {
-            return Refuse(core::Errc::kInvalidArgument, "comment",
-                          "\"comment\" is required: the text of the comment");
-        }
-        auto e = NextEvent(*record, DeviationEventKind::kCommented, *by, now);
-        e.comment = *comment;
-        stamp(e);
-        d.reply = Reply(e, true);
-        d.event = std::move(e);
+    for (const auto& [seq, p] : record->episode.acks) {
+        if (!same(p)) continue;
+        auto e = NextEvent(*record, DeviationEventKind::kAcknowledged, p, now);
+        e.seq = seq;
+        d.reply = Reply(e, false);
+        d.reply["by"] = p.ToJson();
         return d;
     }
-    if (op == "deviation.ack") {
-        // The same person acknowledging again in this episode (since the deviation last
-        // opened) adds nothing; another person may: the responsible level's acknowledgement
-        // is what stops the escalation, whoever acknowledged before.
-        const auto same = [&](const contracts::Person& p) {
-            return p.email && by->email && Lower(*p.email) == Lower(*by->email);
-        };
-        for (const auto& [seq, p] : record->episode.acks) {
-            if (!same(p)) continue;
-            auto e = NextEvent(*record, DeviationEventKind::kAcknowledged, p, now);
-            e.seq = seq;
-            d.reply = Reply(e, false);
-            d.reply["by"] = p.ToJson();
-            return d;
-        }
-        if (!record->open && record->acknowledged) {
-            auto e = NextEvent(*record, DeviationEventKind::kAcknowledged, record->acknowledged->by,
-                               now);
-            e.seq = record->last_seq;
-            d.reply = Reply(e, false);
-            d.reply["by"] = record->acknowledged->by.ToJson();
-            d.reply["at"] = record->acknowledged->at;
-            return d;
-        }
-        if (!record->open) {
-            return Refuse(core::Errc::kFailedPrecondition, "deviation",
-                          "deviation " + *deviation_id + " is closed; nothing to acknowledge");
-        }
-        auto e = NextEvent(*record, DeviationEventKind::kAcknowledged, *by, now);
-        e.comment = *comment;
-        stamp(e);
-        d.reply = Reply(e, true);
-        d.event = std::move(e);
+    if (!record->open && record->acknowledged) {
+        auto e =
+            NextEvent(*record, DeviationEventKind::kAcknowledged, record->acknowledged->by, now);
+        e.seq = record->last_seq;
+        d.reply = Reply(e, false);
+        d.reply["by"] = record->acknowledged->by.ToJson();
+        d.reply["at"] = record->acknowledged->at;
         return d;
     }
-    if (op == "measure.add") {
-        auto what = RequiredText(request, "what");
-        if (!what.ok()) return std::move(what).error();
-        auto who = RequiredText(request, "who");
-        if (!who.ok()) return std::move(who).error();
-        auto due = RequiredText(request, "due");
-        if (!due.ok()) return std::move(due).error();
-        if (auto date = domain::Date::Parse(*due); !date.ok() || date->ToString() != *due) {
-            return Refuse(core::Errc::kInvalidArgument, "due",
-                          "\"due\" is a date YYYY-MM-DD, got '" + *due + "'");
-        }
-        auto effect = ParseEffect(request);
-        if (!effect.ok()) return std::move(effect).error();
-        auto measure_id = OptionalText(request, "measure");
-        if (!measure_id.ok()) return std::move(measure_id).error();
-        contracts::Measure m;
-        m.id = core::MeasureId(measure_id->value_or("m" + std::to_string(record->last_seq + 1)));
-        if (!IsEntityId(m.id.value())) {
-            return Refuse(
-                core::Errc::kInvalidArgument, "measure",
-                "a measure id is letters, digits, '_', '.', '-', got '" + m.id.value() + "'");
-        }
-        m.what = *what;
-        m.who = *who;
-        m.due = *due;
-        m.effect_ore = effect->ore();
-        if (const auto* existing = record->FindMeasure(m.id.value())) {
-            if (existing->measure == m) {
-                auto e = NextEvent(*record, DeviationEventKind::kMeasureAdded, *by, now);
-                e.seq = record->last_seq;
-                e.measure = m;
-                d.reply = Reply(e, false);
-                return d;
-            }
-            return Refuse(
-                core::Errc::kAlreadyExists, "measure",
-                "deviation " + *deviation_id + " already has a different measure " + m.id.value());
-        }
-        if (!record->open) {
-            return Refuse(core::Errc::kFailedPrecondition, "deviation",
-                          "deviation " + *deviation_id + " is closed; no new measures");
-        }
-        auto e = NextEvent(*record, DeviationEventKind::kMeasureAdded, *by, now);
-        e.measure = std::move(m);
-        e.comment = *comment;
-        stamp(e);
-        d.reply = Reply(e, true);
-        d.event = std::move(e);
-        return d;
+    if (!record->open) {
+        return Refuse(core::Errc::kFailedPrecondition, "deviation",
+                      "deviation " + *deviation_id + " is closed; nothing to acknowledge");
     }
-    if (op == "measure.done") {
-        auto measure_id = RequiredText(request, "measure");
-        if (!measure_id.ok()) return std::move(measure_id).error();
-        const auto* existing = record->FindMeasure(*measure_id);
-        if (existing == nullptr) {
-            return Refuse(core::Errc::kNotFound, "measure",
-                          "deviation " + *deviation_id + " has no measure '" + *measure_id + "'");
-        }
-        auto e = NextEvent(*record, DeviationEventKind::kMeasureDone, *by, now);
-        e.measure = existing->measure;
-        if (existing->done) {
-            e.seq = record->last_seq;
-            d.reply = Reply(e, false);
-            d.reply["doneAt"] = existing->done_at;
-            return d;
-        }
-        e.comment = *comment;
-        stamp(e);
-        d.reply = Reply(e, true);
-        d.event = std::move(e);
-        return d;
-    }
-    return Refuse(core::Errc::kInvalidArgument, "op",
-                  "unknown command '" + op +
-                      "' (deviation.ack, deviation.comment, measure.add, measure.done)");
+    auto e = NextEvent(*record, DeviationEventKind::kAcknowledged, *by, now);
+    e.comment = *comment;
+    if (*command_id) e.command_id = **command_id;
+    d.reply = Reply(e, true);
+    d.event = std::move(e);
+    return d;
 }
 
 namespace {
@@ -438,9 +318,7 @@ void AddDeviationCommands(runtime::Context& ctx, std::shared_ptr<service::Master
     auto& writer = ctx.Emplace<CommandWriter>(service::KafkaSettings(cfg, "analysis", "commands"),
                                               service::Topic(cfg, contracts::topics::kDeviations),
                                               *table, std::move(master), ctx);
-    for (const char* op : {"deviation.ack", "deviation.comment", "measure.add", "measure.done"}) {
-        server->Handle(op, [&writer](const json& r) { return writer.Execute(r); });
-    }
+    server->Handle("deviation.ack", [&writer](const json& r) { return writer.Execute(r); });
 }
 
 }  // namespace bfu::analysis

@@ -1,6 +1,8 @@
-// The deviation table and analysis's deviation commands against the real broker: commands over
-// ZeroMQ become events on bfu.deviations with the next seq, refusals carry a reason, and a
-// second reader started later folds the same state from the topic.
+// The deviation table and analysis's deviation command (the acknowledgement) against the real
+// broker: acknowledgements over ZeroMQ become events on bfu.deviations with the next seq, a
+// command id sent again is applied once, refusals carry a reason, the measure and comment ops
+// (casework's since #12) are not analysis's, and a second reader started later folds the same
+// state from the topic.
 #include <gtest/gtest.h>
 
 #include "bfu/analysis/commands.hpp"
@@ -85,50 +87,59 @@ TEST(DeviationCommandsIntegration, CommandsBecomeEventsAndAnotherReaderFoldsThem
     EXPECT_EQ((*ack)["seq"], 2);
     EXPECT_EQ((*ack)["applied"], true);
 
-    auto add = client.Call({{"op", "measure.add"},
-                            {"deviation", "budget:2026:ENH1"},
-                            {"by", "maja@ex.se"},
-                            {"what", "Färre vikarier"},
-                            {"who", "Maja Öberg"},
-                            {"due", "2026-06-30"},
-                            {"effectSek", "-50000"},
-                            {"measure", "m-1"}});
-    ASSERT_TRUE(add.ok()) << add.error().ToString();
-    EXPECT_EQ((*add)["seq"], 3);
-    // Right after the add, before the reader has read it back: the measure is known.
-    auto done = client.Call({{"op", "measure.done"},
-                             {"deviation", "budget:2026:ENH1"},
-                             {"measure", "m-1"},
-                             {"by", "maja@ex.se"}});
-    ASSERT_TRUE(done.ok()) << done.error().ToString();
-    EXPECT_EQ((*done)["seq"], 4);
+    // A second person's acknowledgement with a command id, sent twice (a client retry):
+    // appended once.
+    const json ack2{{"op", "deviation.ack"},
+                    {"deviation", "budget:2026:ENH1"},
+                    {"by", "maja@ex.se"},
+                    {"commandId", "cli-integration-1"}};
+    auto first = client.Call(ack2);
+    ASSERT_TRUE(first.ok()) << first.error().ToString();
+    EXPECT_EQ((*first)["seq"], 3);
+    EXPECT_EQ((*first)["applied"], true);
+    // Right after, before the reader has read it back: the command id is known.
+    auto again = client.Call(ack2);
+    ASSERT_TRUE(again.ok()) << again.error().ToString();
+    EXPECT_EQ((*again)["applied"], false);
+    EXPECT_EQ((*again)["event"], "repeated");
+    EXPECT_EQ((*again)["seq"], 3);
 
     auto unknown = client.Call(
         {{"op", "deviation.ack"}, {"deviation", "budget:2026:NOPE"}, {"by", "maja@ex.se"}});
     ASSERT_FALSE(unknown.ok());
     EXPECT_EQ(unknown.error().code, core::Errc::kNotFound);
-    auto outsider = client.Call({{"op", "measure.add"},
-                                 {"deviation", "budget:2026:ENH1"},
-                                 {"by", "emil@ex.se"},
-                                 {"what", "x"},
-                                 {"who", "y"},
-                                 {"due", "2026-06-30"},
-                                 {"effectSek", "1"}});
+    auto outsider = client.Call(
+        {{"op", "deviation.ack"}, {"deviation", "budget:2026:ENH1"}, {"by", "emil@ex.se"}});
     ASSERT_FALSE(outsider.ok());
     EXPECT_EQ(outsider.error().code, core::Errc::kPermissionDenied);
     EXPECT_EQ(outsider.error().field, "by");
+    // Measures and comments are casework's now: analysis does not know these operations.
+    for (const char* op : {"measure.add", "measure.done", "deviation.comment"}) {
+        auto moved = client.Call({{"op", op},
+                                  {"deviation", "budget:2026:ENH1"},
+                                  {"by", "maja@ex.se"},
+                                  {"what", "Färre vikarier"},
+                                  {"who", "Maja Öberg"},
+                                  {"due", "2026-06-30"},
+                                  {"effectSek", "-50000"},
+                                  {"measure", "m-1"},
+                                  {"comment", "Hej"}});
+        ASSERT_FALSE(moved.ok()) << op;
+        EXPECT_EQ(moved.error().field, "op") << op;
+    }
 
-    // On the topic: opened, acknowledged, measure_added, measure_done, in seq order.
+    // On the topic: opened and the two acknowledgements, in seq order; nothing else.
     auto events = topics.ReadUntil<DeviationEvent>(contracts::topics::kDeviations,
-                                                   [](const auto& v) { return v.size() >= 4; });
-    ASSERT_EQ(events.size(), 4U);
+                                                   [](const auto& v) { return v.size() >= 3; });
+    ASSERT_EQ(events.size(), 3U);
     EXPECT_EQ(events[1].event, DeviationEventKind::kAcknowledged);
     EXPECT_EQ(events[1].seq, 2);
     EXPECT_EQ(events[1].by->email, "olof@ex.se");
-    EXPECT_EQ(events[2].event, DeviationEventKind::kMeasureAdded);
-    EXPECT_EQ(events[2].measure->effect_ore, -5'000'000);
-    EXPECT_EQ(events[3].event, DeviationEventKind::kMeasureDone);
-    EXPECT_EQ(events[3].seq, 4);
+    EXPECT_EQ(events[1].comment, "Tagen");
+    EXPECT_EQ(events[2].event, DeviationEventKind::kAcknowledged);
+    EXPECT_EQ(events[2].seq, 3);
+    EXPECT_EQ(events[2].by->email, "maja@ex.se");
+    EXPECT_EQ(events[2].command_id, "cli-integration-1");
 
     // A reader started now (another instance) folds the same state from the topic.
     auto& table2 = svc.ctx().Emplace<service::DeviationTable>(
@@ -139,11 +150,12 @@ TEST(DeviationCommandsIntegration, CommandsBecomeEventsAndAnotherReaderFoldsThem
     auto r = table2.Find("budget:2026:ENH1");
     ASSERT_TRUE(r.has_value());
     EXPECT_TRUE(r->open);
-    EXPECT_EQ(r->last_seq, 4);
+    EXPECT_EQ(r->last_seq, 3);
     ASSERT_TRUE(r->acknowledged.has_value());
     EXPECT_EQ(r->acknowledged->by.name, "Olof Björk");
-    ASSERT_EQ(r->measures.size(), 1U);
-    EXPECT_TRUE(r->measures[0].done);
+    EXPECT_EQ(r->episode.acks.size(), 2U);
+    EXPECT_TRUE(r->HasCommand("cli-integration-1"));
+    EXPECT_TRUE(r->measures.empty());
     EXPECT_EQ(table2.ForUnit("ENH1").size(), 1U);
     EXPECT_EQ(table2.Open().size(), 1U);
     table2.Stop();

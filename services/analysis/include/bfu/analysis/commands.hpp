@@ -1,31 +1,31 @@
 #pragma once
-// Deviation commands (issue #5 point 3, S13/S7): a person acknowledges a deviation, adds a
-// measure (åtgärd) or marks one done, through analysis's ZeroMQ endpoint. Analysis owns
-// bfu.deviations for budget kinds, so an accepted command becomes an event there, keyed by the
-// deviation id, with the next seq, produced and flushed before the reply.
+// Deviation commands (issue #5 point 3, S7): a person acknowledges a deviation through
+// analysis's ZeroMQ endpoint. Acknowledging belongs to the deviation's lifecycle and its
+// escalation, which analysis owns for the budget kinds on bfu.deviations, so an accepted
+// acknowledgement becomes an event there, keyed by the deviation id, with the next seq, produced
+// and flushed before the reply. Measures (åtgärder) and comments belong to the casework service
+// since the decide stage (#12: measure.propose, measure.status, comment.add;
+// services/casework/include/bfu/casework/commands.hpp); analysis refuses the old measure.add,
+// measure.done and deviation.comment, and the deviation fold still reads their events on
+// bfu.deviations (old data).
 //
-// Operations (JSON requests; every one names "deviation" and "by", the acting person's e-mail):
-//   {"op":"deviation.ack","deviation":ID,"by":EMAIL[,"comment":TEXT]}
-//   {"op":"measure.add","deviation":ID,"by":EMAIL,"what":TEXT,"who":TEXT,"due":"YYYY-MM-DD",
-//    "effectSek":"-25000" (or a number; SEK with at most two decimals, negative lowers the
-//    cost)[,"measure":ID chosen by the client so that a retried request is not added twice]}
-//   {"op":"measure.done","deviation":ID,"measure":ID,"by":EMAIL[,"comment":TEXT]}
-//   {"op":"deviation.comment","deviation":ID,"by":EMAIL,"comment":TEXT}
-// Every command may carry "commandId" (^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$), chosen by the
-// client: the event it makes records it, and the same id sent again is applied once (reply
-// "applied": false, "event": "repeated"). The notifier's answer links send one per link.
-// Reply: {"deviation","event","seq","applied"} plus "measure" for measure ops; "applied" is
-// false when the command had already taken effect (a retry: acknowledging twice, adding the
-// same measure id again, marking a done measure done), which appends nothing.
+// Operation (JSON request):
+//   {"op":"deviation.ack","deviation":ID,"by":EMAIL[,"comment":TEXT][,"commandId":ID]}
+// "commandId" (^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$) is chosen by the client (bfu sends a fresh
+// one per command, the notifier one per answer link): the event records it, and the same id
+// sent again is applied once (reply "applied": false, "event": "repeated", "commandId").
+// Reply: {"deviation","event","seq","applied"}; "applied" is false when the acknowledgement had
+// already taken effect (the same person in the same episode, since the deviation last opened,
+// with "by"; a closed deviation acknowledged before, with "by" and "at"), which appends nothing.
 //
 // Refusals (core::Error: code, field = the reason, message):
-//   invalid_argument    field named (deviation, by, what, who, due, effectSek, measure, comment)
-//   not_found           "deviation": unknown deviation id; "measure": unknown measure id
-//   failed_precondition "deviation": the deviation is closed (ack and measure.add)
+//   invalid_argument    field named (op, deviation, by, comment, commandId); "op" also for
+//                       measure.add, measure.done and deviation.comment (now casework's)
+//   not_found           "deviation": unknown deviation id
+//   failed_precondition "deviation": the deviation is closed and was never acknowledged
 //   permission_denied   "by": not the manager of the deviation's unit nor of a unit above it
 //                       in its reporting line (service::FindLineManager, on the command's
 //                       date)
-//   already_exists      "measure": the client's measure id is taken by a different measure
 //   unavailable         master data or the deviation table not caught up yet, or the event
 //                       could not be written (retry)
 #include <memory>
@@ -55,7 +55,7 @@ struct CommandDecision {
                                                           const domain::Organisation& org,
                                                           core::TimePoint now);
 
-// Wires the commands into a service: registers the three operations with the QueryServer
+// Wires the commands into a service: registers deviation.ack with the QueryServer
 // already added to ctx (call after it), uses the DeviationTable in ctx or adds one, and adds a
 // component owning the producer to bfu.deviations. Throws std::logic_error without a
 // QueryServer (a wiring mistake).
