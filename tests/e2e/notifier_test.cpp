@@ -21,6 +21,7 @@
 
 #include "bfu/cli/example_municipality.hpp"
 #include "bfu/contracts/analysis.hpp"
+#include "bfu/contracts/casework.hpp"
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/ledger.hpp"
 #include "bfu/contracts/ops.hpp"
@@ -87,6 +88,9 @@ protected:
         auto analysis = Env("analysis", start);
         analysis_endpoint_ = analysis.at("BFU_ZMQ_ENDPOINT");
         ASSERT_NO_FATAL_FAILURE(StartService("analysis", analysis));
+        auto casework = Env("casework", start);
+        casework_endpoint_ = casework.at("BFU_ZMQ_ENDPOINT");
+        ASSERT_NO_FATAL_FAILURE(StartService("casework", casework));
         ASSERT_NO_FATAL_FAILURE(StartNotifier(notifier_extra));
         ASSERT_NO_FATAL_FAILURE(WaitReady());
     }
@@ -101,6 +105,7 @@ protected:
             env["BFU_NOTIFIER_LINK_KEY"] = kLinkKey;
             env["BFU_NOTIFIER_WEBHOOK_SECRET"] = kWebhookSecret;
             env["BFU_NOTIFIER_ANALYSIS_ENDPOINT"] = analysis_endpoint_;
+            env["BFU_NOTIFIER_CASEWORK_ENDPOINT"] = casework_endpoint_;
             env["BFU_NOTIFIER_REMINDERS_ENABLED"] = "false";
             env["BFU_NOTIFIER_RETRY_INITIAL"] = "200";
             env["BFU_NOTIFIER_RETRY_MAX"] = "1000";
@@ -270,6 +275,7 @@ protected:
     std::unique_ptr<kafka::Producer> producer_;
     std::string start_;
     std::string analysis_endpoint_;
+    std::string casework_endpoint_;
     std::map<std::string, std::string> notifier_env_;
     int notifier_port_ = 0;
 };
@@ -366,15 +372,43 @@ TEST_F(NotifierE2e, BeyondMandateReachesTheLineAnswersByLinkAndClosesAfterAResta
     EXPECT_EQ(again.status, 200);
     EXPECT_NE(again.body.find("redan använts"), std::string::npos) << again.body;
 
-    // Comment by link: recorded under Maja's name.
+    // Comment by link: recorded by casework under Maja's name, about the deviation.
     const std::string maja_comment = LinkIn(maja_first, "Kommentera");
     ASSERT_FALSE(maja_comment.empty());
     auto commented =
         PostForm("t=" + TokenOf(maja_comment) + "&kommentar=Vikarier+vid+sjukfr%C3%A5nvaro");
     ASSERT_EQ(commented.status, 200) << commented.body;
-    auto comments = DeviationsOf(deviation, contracts::DeviationEventKind::kCommented);
+    EXPECT_NE(commented.body.find("Din kommentar är sparad"), std::string::npos) << commented.body;
+    std::vector<contracts::CommentEvent> comments;
+    for (const auto& m :
+         bfu::testing::ReadTopic(brokers_, Topic(contracts::topics::kCaseComments), 1, 10s)) {
+        auto c = contracts::DecodeMessage<contracts::CommentEvent>(m.value);
+        if (c.ok()) comments.push_back(std::move(c).value());
+    }
     ASSERT_EQ(comments.size(), 1u);
-    EXPECT_EQ(comments[0].by->email.value_or(""), kMaja);
+    EXPECT_EQ(comments[0].by.email.value_or(""), kMaja);
+    EXPECT_EQ(comments[0].text, "Vikarier vid sjukfrånvaro");
+    EXPECT_EQ(comments[0].subject, contracts::CommentSubject::kDeviation);
+    ASSERT_TRUE(comments[0].deviation_id.has_value());
+    EXPECT_EQ(comments[0].deviation_id->value(), deviation);
+    // A measure by link: proposed in casework, for the deviation, from the month given.
+    const std::string maja_measure = LinkIn(maja_first, "Lägg till åtgärd");
+    ASSERT_FALSE(maja_measure.empty());
+    auto measured =
+        PostForm("t=" + TokenOf(maja_measure) +
+                 "&vad=F%C3%A4rre+vikarier&vem=Maja+%C3%96berg&effekt=-40000&fran=2026-03");
+    ASSERT_EQ(measured.status, 200) << measured.body;
+    std::vector<contracts::MeasureEvent> measures;
+    for (const auto& m :
+         bfu::testing::ReadTopic(brokers_, Topic(contracts::topics::kCaseMeasures), 1, 10s)) {
+        auto e = contracts::DecodeMessage<contracts::MeasureEvent>(m.value);
+        if (e.ok()) measures.push_back(std::move(e).value());
+    }
+    ASSERT_EQ(measures.size(), 1u);
+    EXPECT_EQ(measures[0].measure.effect_ore_per_month, -4'000'000);
+    EXPECT_EQ(measures[0].measure.from_period, "202603");
+    EXPECT_EQ(measures[0].measure.status, contracts::MeasureStatus::kProposed);
+    EXPECT_EQ(measures[0].by.email.value_or(""), kMaja);
 
     // An altered link and an expired one: a clear page, nothing changes.
     std::string forged = TokenOf(LinkIn(maja_first, "Kvittera"));

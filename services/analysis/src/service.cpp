@@ -302,7 +302,7 @@ void Wire(runtime::Context& ctx) {
         evaluator.RequestRebuild();
         return nlohmann::json{{"rebuild", "requested"}};
     });
-    AddDeviationCommands(ctx, master);  // deviation.ack, measure.add, measure.done
+    AddDeviationCommands(ctx, master);  // deviation.ack
 }
 
 }  // namespace

@@ -59,6 +59,20 @@ bool CaseBook::HasCommand(std::string_view command_id) const {
     return commands_.find(command_id) != commands_.end();
 }
 
+std::int64_t CaseBook::LatestRevision(std::string_view budget_id) const {
+    std::int64_t out = 0;
+    for (const auto& [id, d] : decisions_) {
+        if (!d.year || !d.revision) continue;
+        for (const auto& b : d.budget) {
+            if (std::to_string(*d.year) + ":" + b.unit.value() + ":" + b.account_group ==
+                budget_id) {
+                out = std::max(out, *d.revision);
+            }
+        }
+    }
+    return out;
+}
+
 std::vector<contracts::CommentEvent> CaseBook::CommentsFor(std::string_view unit) const {
     std::vector<contracts::CommentEvent> out;
     for (const auto& c : comments_) {

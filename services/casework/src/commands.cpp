@@ -34,7 +34,27 @@ core::Result<std::string> Text(const json& r, const char* field, const char* wha
     return it->get<std::string>();
 }
 
+// A string member, or `fallback` when it is absent or not a string (never throws).
+std::string StrOr(const json& r, const char* field, std::string fallback) {
+    if (!r.is_object()) return fallback;
+    auto it = r.find(field);
+    if (it == r.end() || !it->is_string()) return fallback;
+    return it->get<std::string>();
+}
+
+// A text member that may be left out (then `fallback`) but, when given, must be text.
+core::Result<std::string> TextOr(const json& r, const char* field, std::string fallback) {
+    auto it = r.find(field);
+    if (it == r.end() || it->is_null()) return fallback;
+    if (!it->is_string()) {
+        return Refuse(core::Errc::kInvalidArgument, field,
+                      std::string("\"") + field + "\" ska vara text");
+    }
+    return it->get<std::string>();
+}
+
 std::optional<std::string> OptText(const json& r, const char* field) {
+    if (!r.is_object()) return std::nullopt;
     auto it = r.find(field);
     if (it == r.end() || !it->is_string() || it->get<std::string>().empty()) return std::nullopt;
     return it->get<std::string>();
@@ -94,15 +114,21 @@ core::Result<std::int64_t> Sek(const json& r, const char* field) {
     }
     if (it->is_number_integer()) {
         auto m = core::Money::FromKronorChecked(it->get<std::int64_t>());
-        if (!m.ok()) return Refuse(core::Errc::kInvalidArgument, field, m.error().message);
+        if (!m.ok()) {
+            return Refuse(core::Errc::kInvalidArgument, field,
+                          std::string("\"") + field + "\" är ett för stort belopp");
+        }
         return m->ore();
     }
     if (it->is_string()) {
         auto m = core::Money::Parse(it->get<std::string>());
         if (!m.ok()) {
-            return Refuse(
-                core::Errc::kInvalidArgument, field,
-                std::string("\"") + field + "\" är inget belopp i kronor: " + m.error().message);
+            return Refuse(core::Errc::kInvalidArgument, field,
+                          std::string("\"") + field + "\": '" + it->get<std::string>() +
+                              (m.error().code == core::Errc::kOutOfRange
+                                   ? "' är ett för stort belopp"
+                                   : "' är inget belopp i kronor (skriv t.ex. -25000, "
+                                     "−25 000 eller 1 234,50)"));
         }
         return m->ore();
     }
@@ -204,7 +230,7 @@ public:
             return Refuse(core::Errc::kUnavailable, "service",
                           "ärendehanteringen har ingen organisation än; försök igen strax");
         }
-        const std::string op = r_.value("op", std::string());
+        const std::string op = StrOr(r_, "op", "");
         if (command_id_ && !contracts::IsCommandId(*command_id_)) {
             return Refuse(core::Errc::kInvalidArgument, "commandId",
                           "ett kommando-id är 1–128 bokstäver, siffror, '_', '.', ':', '-'");
@@ -259,6 +285,31 @@ private:
         return e;
     }
 
+    // Whether `unit` lies in `sektor`'s subtree (the sektor included).
+    bool InSektor(const core::UnitId& unit, const core::UnitId& sektor) const {
+        auto u = org().Find(unit);
+        auto s = org().Find(sektor);
+        return u && s && org().IsInSubtreeAt(*u, *s, day_);
+    }
+
+    // A body decides for the units under it (the KF for every unit).
+    core::Status BodyCovers(const core::UnitId& body, const core::UnitId& unit) const {
+        auto b = org().Find(body);
+        auto u = org().Find(unit);
+        if (b && u && (*b == org().root() || org().IsInSubtreeAt(*u, *b, day_))) return core::Ok();
+        return Refuse(core::Errc::kPermissionDenied, "body",
+                      body.value() + " beslutar inte om " + unit.value() +
+                          ": enheten hör inte till dess ansvarsområde");
+    }
+
+    static std::vector<std::string> Unique(std::vector<std::string> ids) {
+        std::vector<std::string> out;
+        for (auto& id : ids) {
+            if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
+        }
+        return out;
+    }
+
     core::Result<std::optional<service::DeviationRecord>> OpenDeviation(const std::string& id) {
         auto d = ctx_.deviation ? ctx_.deviation(id) : std::nullopt;
         if (!d) {
@@ -304,11 +355,11 @@ private:
         m.text = *text;
         if (r_.contains("responsible") && r_["responsible"].is_object()) {
             const auto& p = r_["responsible"];
-            m.responsible.name = p.value("name", std::string());
+            m.responsible.name = StrOr(p, "name", "");
             if (p.contains("email") && p["email"].is_string()) {
                 m.responsible.email = p["email"].get<std::string>();
             }
-            m.responsible.role = p.value("role", std::string("ansvarig"));
+            m.responsible.role = StrOr(p, "role", "ansvarig");
         } else if (auto who = OptText(r_, "who")) {
             m.responsible = {*who, "ansvarig", std::nullopt};
         } else {
@@ -355,6 +406,15 @@ private:
             auto next =
                 domain::NextPlanState(ToDomain(plan->current.state), domain::PlanAction::kChange);
             if (!next.ok()) return std::move(next).error();
+            if (auto plan_by = LineManager(org(), plan->current.sektor, by_email_, day_);
+                !plan_by.ok()) {
+                return std::move(plan_by).error();
+            }
+            if (!InSektor(m.unit, plan->current.sektor)) {
+                return Refuse(core::Errc::kInvalidArgument, "plan",
+                              "åtgärden gäller " + m.unit.value() + ", som inte hör till sektorn " +
+                                  plan->current.sektor.value() + " och dess åtgärdsplan");
+            }
             m.plan_id = *plan_id;
             CasePlan p = plan->current;
             p.measures.push_back(m.id);
@@ -420,7 +480,9 @@ private:
             auto unit = KnownUnit(org(), *u, "unit");
             if (!unit.ok()) return std::move(unit).error();
             c.unit = *unit;
-            const std::string subject = r_.value("subject", std::string("outcome"));
+            auto subject_text = TextOr(r_, "subject", "outcome");
+            if (!subject_text.ok()) return std::move(subject_text).error();
+            const std::string subject = *subject_text;
             auto s = contracts::ParseEnum<contracts::CommentSubject>(subject);
             if (!s) {
                 return Refuse(
@@ -479,9 +541,15 @@ private:
             }
         }
         for (const auto& m : p.measures) {
-            if (ctx_.book->FindMeasure(m.value()) == nullptr) {
+            const auto* rec = ctx_.book->FindMeasure(m.value());
+            if (rec == nullptr) {
                 return Refuse(core::Errc::kNotFound, "measures",
                               "åtgärden '" + m.value() + "' finns inte");
+            }
+            if (!InSektor(rec->current.unit, p.sektor)) {
+                return Refuse(core::Errc::kInvalidArgument, "measures",
+                              "åtgärden " + m.value() + " gäller " + rec->current.unit.value() +
+                                  ", som inte hör till sektorn " + p.sektor.value());
             }
         }
         return core::Ok();
@@ -588,6 +656,16 @@ private:
         CaseOutput out;
         out.plans.push_back(
             PlanEvt(contracts::PlanEventKind::kChanged, p, (*plan)->version + 1, *by));
+        // Measures the change adds belong to the plan from now on.
+        const auto& before = (*plan)->current.measures;
+        for (const auto& mid : p.measures) {
+            if (std::find(before.begin(), before.end(), mid) != before.end()) continue;
+            const auto* added = ctx_.book->FindMeasure(mid.value());
+            CaseMeasure cm = added->current;
+            cm.plan_id = p.id;
+            out.measures.push_back(
+                MeasureEvt(contracts::MeasureEventKind::kChanged, cm, added->version + 1, *by));
+        }
         out.reply = json{{"op", "plan.change"},
                          {"applied", true},
                          {"plan", p.id},
@@ -676,14 +754,16 @@ private:
         auto text = Text(r_, "text", "beslutets text");
         if (!text.ok()) return std::move(text).error();
         d.text = *text;
-        const std::string subject = r_.value("subject", std::string());
+        const std::string subject = StrOr(r_, "subject", "");
         auto subj = contracts::ParseEnum<contracts::DecisionSubject>(subject);
         if (!subj) {
             return Refuse(core::Errc::kInvalidArgument, "subject",
                           "\"subject\" ska vara plan, measure eller budget_revision");
         }
         d.subject = *subj;
-        std::string outcome = r_.value("outcome", std::string("bifall"));
+        auto outcome_text = TextOr(r_, "outcome", "bifall");
+        if (!outcome_text.ok()) return std::move(outcome_text).error();
+        std::string outcome = *outcome_text;
         if (outcome == "återremiss") outcome = "aterremiss";
         auto out_enum = contracts::ParseEnum<contracts::DecisionOutcome>(outcome);
         if (!out_enum) {
@@ -729,9 +809,10 @@ private:
     }
 
     core::Status DecidePlans(contracts::DecisionEvent& d, CaseOutput& out) {
-        auto ids = TextList(r_, "ids", true);
-        if (!ids.ok()) return ids.error();
-        if (ids->empty()) {
+        auto listed = TextList(r_, "ids", true);
+        if (!listed.ok()) return listed.error();
+        const auto ids = Unique(std::move(listed).value());
+        if (ids.empty()) {
             return Refuse(core::Errc::kInvalidArgument, "ids",
                           "vilken åtgärdsplan gäller beslutet?");
         }
@@ -745,7 +826,7 @@ private:
             : d.outcome == contracts::DecisionOutcome::kReferredBack
                 ? contracts::PlanEventKind::kReferredBack
                 : contracts::PlanEventKind::kRejected;
-        for (const auto& id : *ids) {
+        for (const auto& id : ids) {
             const auto* plan = ctx_.book->FindPlan(id);
             if (plan == nullptr) {
                 return Refuse(core::Errc::kNotFound, "ids",
@@ -779,16 +860,18 @@ private:
     }
 
     core::Status DecideMeasures(contracts::DecisionEvent& d, CaseOutput& out) {
-        auto ids = TextList(r_, "ids", true);
-        if (!ids.ok()) return ids.error();
-        if (ids->empty()) {
+        auto listed = TextList(r_, "ids", true);
+        if (!listed.ok()) return listed.error();
+        const auto ids = Unique(std::move(listed).value());
+        if (ids.empty()) {
             return Refuse(core::Errc::kInvalidArgument, "ids", "vilken åtgärd gäller beslutet?");
         }
-        for (const auto& id : *ids) {
+        for (const auto& id : ids) {
             const auto* m = ctx_.book->FindMeasure(id);
             if (m == nullptr) {
                 return Refuse(core::Errc::kNotFound, "ids", "åtgärden '" + id + "' finns inte");
             }
+            if (auto s = BodyCovers(d.body, m->current.unit); !s.ok()) return s;
             if (d.outcome == contracts::DecisionOutcome::kReferredBack) {
                 d.subject_ids.push_back(id);
                 continue;
@@ -826,8 +909,14 @@ private:
         for (std::size_t i = 0; i < it->size(); ++i) {
             const auto& line = (*it)[i];
             const std::string where = "budget/" + std::to_string(i);
-            const std::string unit = line.value("unit", std::string());
-            const std::string group = line.value("accountGroup", std::string());
+            if (!line.is_object() || !line.contains("unit") || !line["unit"].is_string() ||
+                !line.contains("accountGroup") || !line["accountGroup"].is_string()) {
+                return Refuse(core::Errc::kInvalidArgument, where,
+                              "varje rad i \"budget\" är {\"unit\", \"accountGroup\", "
+                              "\"annualSek\"} med enhet och kontogrupp som text");
+            }
+            const std::string unit = line["unit"].get<std::string>();
+            const std::string group = line["accountGroup"].get<std::string>();
             auto found =
                 ctx_.master->budget_records.find(std::to_string(year) + ":" + unit + ":" + group);
             if (found == ctx_.master->budget_records.end()) {
@@ -835,6 +924,7 @@ private:
                               "ingen budget " + std::to_string(year) + " för " + unit + " och " +
                                   group + " att revidera");
             }
+            if (auto s = BodyCovers(d.body, core::UnitId(unit)); !s.ok()) return s;
             if (found->second.profile.kind == contracts::ProfileKind::kExplicit) {
                 return Refuse(core::Errc::kInvalidArgument, where,
                               "budgeten för " + unit + " och " + group +
@@ -846,7 +936,12 @@ private:
                 return Refuse(core::Errc::kInvalidArgument, where + "/annualSek",
                               annual.error().message);
             }
-            revision = std::max(revision, found->second.revision.no + 1);
+            // The next number after the master data's and after every revision this service
+            // decided (the master data may not have read the last one back yet).
+            const auto latest = std::max(
+                found->second.revision.no,
+                ctx_.book->LatestRevision(std::to_string(year) + ":" + unit + ":" + group));
+            revision = std::max(revision, latest + 1);
             changes.emplace_back(found->second, *annual);
             d.budget.push_back({core::UnitId(unit), group, *annual});
         }

@@ -366,7 +366,7 @@ void Wire(runtime::Context& ctx) {
         [slot](const service::MasterSnapshot&) {
             if (*slot != nullptr) (*slot)->MarkAllDirty();
         },
-        ctx);
+        ctx, "bfu_casework_aggregate_records");
     auto& cases = ctx.Emplace<CaseService>(topics, master, deviations, aggregates, redis, ctx);
     *slot = &cases;
 

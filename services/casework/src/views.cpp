@@ -1,6 +1,7 @@
 #include "bfu/casework/views.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "bfu/domain/measures.hpp"
 
@@ -135,13 +136,21 @@ json UnitView(std::string_view unit, const ViewInputs& in) {
     }
     v["plans"] = plans;
 
-    // Decisions by the unit (a nämnd) or about its plans and measures, newest first.
+    // Decisions by the unit (a nämnd) or about its plans and measures (a plan about one of its
+    // deviations included), newest first.
+    std::set<std::string> own_deviations;
+    if (in.deviations) {
+        for (const auto& rec : in.deviations(unit)) own_deviations.insert(rec.id().value());
+    }
     std::vector<const contracts::DecisionEvent*> decisions;
     for (const auto& [id, d] : in.book->decisions()) {
         bool about = d.body.value() == unit;
         for (const auto& sid : d.subject_ids) {
             if (const auto* p = in.book->FindPlan(sid)) {
                 about = about || p->current.sektor.value() == unit;
+                for (const auto& dev : p->current.deviations) {
+                    about = about || own_deviations.count(dev.value()) != 0;
+                }
             }
             if (const auto* m = in.book->FindMeasure(sid)) {
                 about = about || m->current.unit.value() == unit || m->current.area.value() == unit;

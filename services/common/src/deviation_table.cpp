@@ -128,6 +128,7 @@ bool DeviationFold::Apply(const contracts::DeviationEvent& event) {
             if (event.seq > ep.opened_seq) {
                 ep = EscalationEpisode{};
                 ep.opened_seq = event.seq;
+                ep.opened_at = event.at;
                 ep.step_seq = event.seq;
                 ep.respond_by = event.respond_by;
                 if (event.escalation) ep.responsible_unit = event.escalation->to_unit;

@@ -5,9 +5,10 @@
 namespace bfu::service {
 
 MasterTable::MasterTable(kafka::KafkaConfig config, std::vector<std::string> topics,
-                         OnChange on_change, runtime::Context& ctx)
+                         OnChange on_change, runtime::Context& ctx, std::string gauge)
     : config_(std::move(config)),
       topics_(std::move(topics)),
+      gauge_(std::move(gauge)),
       on_change_(std::move(on_change)),
       ctx_(ctx),
       snapshot_(std::make_shared<MasterSnapshot>()) {
@@ -40,8 +41,7 @@ std::shared_ptr<const MasterSnapshot> MasterTable::Snapshot() const {
 }
 
 void MasterTable::Run(std::stop_token stop) {
-    auto& records =
-        ctx_.metrics().GetGauge("bfu_master_records", "Records held in the master-data table", {});
+    auto& records = ctx_.metrics().GetGauge(gauge_, "Records held in the table", {});
     MasterSnapshot table;
     TopicFollowerHooks hooks;
     hooks.on_batch = [&](const std::vector<kafka::Message>& batch) {

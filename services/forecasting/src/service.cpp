@@ -2,11 +2,15 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 
+#include "bfu/contracts/casework.hpp"
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/topics.hpp"
+#include "bfu/domain/measures.hpp"
+#include "bfu/domain/workdays.hpp"
 #include "bfu/forecasting/forecaster.hpp"
 #include "bfu/kafka/producer.hpp"
 #include "bfu/redis/redis.hpp"
@@ -80,6 +84,7 @@ public:
           submissions_topic_(service::Topic(ctx.config(), contracts::topics::kForecastSubmissions)),
           deviations_topic_(service::Topic(ctx.config(), contracts::topics::kDeviations)),
           aggregates_topic_(service::Topic(ctx.config(), contracts::topics::kUnitAggregates)),
+          measures_topic_(service::Topic(ctx.config(), contracts::topics::kCaseMeasures)),
           written_(
               ctx.metrics().GetCounter("bfu_forecasting_forecasts_total", "Forecasts written")),
           submitted_(ctx.metrics().GetCounter("bfu_forecasting_submissions_total",
@@ -158,8 +163,8 @@ public:
 
 private:
     domain::Date BusinessDate(core::TimePoint now) const {
-        auto d = domain::Date::Parse(business_date_.empty() ? core::ToRfc3339(now).substr(0, 10)
-                                                            : business_date_);
+        if (business_date_.empty()) return domain::StockholmDate(now);
+        auto d = domain::Date::Parse(business_date_);
         return d.ok() ? *d : domain::Date::FromDays(0);
     }
 
@@ -196,6 +201,19 @@ private:
             log.Warn("forecasting input left out",
                      {{"topic", topic}, {"key", key}, {"error", e.ToString()}});
         };
+        // The decide stage's measures: their latest state (the topic's latest event per measure).
+        if (auto it = snap->find(measures_topic_); it != snap->end()) {
+            for (const auto& [key, value] : it->second) {
+                if (!changed(measures_topic_, key, value)) continue;
+                auto e = contracts::DecodeMessage<contracts::MeasureEvent>(value);
+                if (!e.ok()) {
+                    problem(measures_topic_, key, e.error());
+                    continue;
+                }
+                measures_[key] = e->measure;
+                measures_changed_ = true;
+            }
+        }
         // Forecasts already written first, so that nothing is written again needlessly.
         for (const auto* topic : {&forecasts_topic_, &aggregates_topic_, &submissions_topic_}) {
             auto it = snap->find(*topic);
@@ -205,6 +223,7 @@ private:
                 if (topic == &forecasts_topic_) {
                     auto f = contracts::DecodeMessage<contracts::Forecast>(value);
                     if (f.ok()) {
+                        NoteLatest(*f);
                         forecaster_.PutWritten(*f);
                     } else {
                         problem(*topic, key, f.error());
@@ -244,11 +263,32 @@ private:
                                                });
             out.deviations.insert(out.deviations.end(), due.begin(), due.end());
         }
+        if (auto md = master_->Latest()) {
+            for (auto& f : out.forecasts) AddMeasures(f, *md);
+            // The decided and ongoing measures moved: each unit's latest forecast again, with
+            // their effect (the forecast itself, without measures, is unchanged).
+            if (measures_changed_) {
+                measures_changed_ = false;
+                for (const auto& [unit, f] : latest_) {
+                    bool fresh = false;
+                    for (const auto& w : out.forecasts) fresh = fresh || w.unit.value() == unit;
+                    if (fresh) continue;
+                    contracts::Forecast again = f;
+                    AddMeasures(again, *md);
+                    if (again.measures_effect_ore != f.measures_effect_ore) {
+                        again.made_at = core::ToRfc3339(now);
+                        out.forecasts.push_back(std::move(again));
+                    }
+                }
+            }
+        }
         if (out.forecasts.empty() && out.deviations.empty()) return;
         auto& log = ctx_.logger();
         std::vector<redis::Argv> redis_cmds;
         for (const auto& f : out.forecasts) {
-            const std::string id = f.Key() + ":" + std::to_string(f.total_ore);
+            const std::string id = f.Key() + ":" + std::to_string(f.total_ore) + ":" +
+                                   std::to_string(f.measures_effect_ore.value_or(0));
+            NoteLatest(f);
             if (auto s = producer_->Produce(
                     forecasts_topic_, f.Key(),
                     contracts::EncodeMessage(f, {id, std::string(kSource), now, f.unit.value()}));
@@ -258,11 +298,26 @@ private:
             const auto key = service::status_keys::Forecast(redis_prefix_, f.unit.value());
             redis_cmds.push_back({"DEL", key});
             redis_cmds.push_back(
-                {"HSET", key, "year", std::to_string(f.year), "round", std::to_string(f.round),
-                 "method", std::string(contracts::ToString(f.method)), "total_ore",
-                 std::to_string(f.total_ore), "budget_ore", std::to_string(f.budget_ore), "reason",
+                {"HSET",
+                 key,
+                 "year",
+                 std::to_string(f.year),
+                 "round",
+                 std::to_string(f.round),
+                 "method",
+                 std::string(contracts::ToString(f.method)),
+                 "total_ore",
+                 std::to_string(f.total_ore),
+                 "budget_ore",
+                 std::to_string(f.budget_ore),
+                 "with_measures_ore",
+                 std::to_string(f.with_measures_ore.value_or(f.total_ore)),
+                 "measures_effect_ore",
+                 std::to_string(f.measures_effect_ore.value_or(0)),
+                 "reason",
                  f.inputs.reason ? std::string(contracts::ToString(*f.inputs.reason)) : "",
-                 "made_at", f.made_at});
+                 "made_at",
+                 f.made_at});
             written_.Inc();
         }
         for (const auto& d : out.deviations) {
@@ -291,6 +346,43 @@ private:
         }
     }
 
+    // The latest forecast per unit of the followed year (highest round, then the latest made).
+    void NoteLatest(const contracts::Forecast& f) {
+        if (forecaster_.HasMaster() && f.year != forecaster_.year()) return;
+        auto [it, fresh] = latest_.try_emplace(f.unit.value(), f);
+        if (!fresh && (f.round > it->second.round ||
+                       (f.round == it->second.round && f.made_at >= it->second.made_at))) {
+            it->second = f;
+        }
+    }
+
+    // The expected effect, over the months the forecast has not seen, of the decided, ongoing
+    // and done measures acting in the unit or under it (domain::EffectAfter).
+    void AddMeasures(contracts::Forecast& f, const service::MasterData& md) const {
+        auto u = md.org.Find(f.unit);
+        auto through = domain::Period::Parse(f.inputs.through_period);
+        if (!u || !through.ok()) return;
+        const domain::Date day = domain::StockholmDate(ctx_.clock().Now());
+        std::int64_t effect = 0;
+        for (const auto& [id, m] : measures_) {
+            const auto status = static_cast<domain::MeasureStatus>(static_cast<int>(m.status));
+            if (!domain::CountsOn(status)) continue;
+            auto area = md.org.Find(m.area);
+            if (!area || !md.org.IsInSubtreeAt(*area, *u, day)) continue;
+            domain::MeasureSpan span;
+            auto first = domain::Period::Parse(m.from_period);
+            if (!first.ok()) continue;
+            span.first = *first;
+            if (m.to_period) {
+                if (auto last = domain::Period::Parse(*m.to_period); last.ok()) span.last = *last;
+            }
+            span.effect_per_month = m.effect_ore_per_month;
+            effect += domain::EffectAfter(span, md.year, *through);
+        }
+        f.measures_effect_ore = effect;
+        f.with_measures_ore = f.total_ore + effect;
+    }
+
     void Fatal(const std::string& what) {
         ctx_.RequestShutdown(runtime::kExitFatal, "forecasting: writing outputs: " + what);
     }
@@ -308,6 +400,10 @@ private:
     std::string submissions_topic_;
     std::string deviations_topic_;
     std::string aggregates_topic_;
+    std::string measures_topic_;
+    std::map<std::string, contracts::CaseMeasure> measures_;
+    bool measures_changed_ = false;
+    std::map<std::string, contracts::Forecast> latest_;
     runtime::Counter& written_;
     runtime::Counter& submitted_;
     runtime::Counter& bad_;
@@ -350,11 +446,12 @@ void Wire(runtime::Context& ctx) {
         service::KafkaSettings(cfg, "forecasting", "inputs"),
         std::vector<std::string>{service::Topic(cfg, contracts::topics::kUnitAggregates),
                                  service::Topic(cfg, contracts::topics::kForecastSubmissions),
-                                 service::Topic(cfg, contracts::topics::kForecasts)},
+                                 service::Topic(cfg, contracts::topics::kForecasts),
+                                 service::Topic(cfg, contracts::topics::kCaseMeasures)},
         [runner](const service::MasterSnapshot&) {
             if (*runner != nullptr) (*runner)->Notify();
         },
-        ctx);
+        ctx, "bfu_forecasting_input_records");
     auto& deviations = service::DeviationTable::Add(ctx, "forecasting");
     auto& r = ctx.Emplace<ForecastRunner>(ctx, master, inputs, deviations, redis, policy);
     *runner = &r;

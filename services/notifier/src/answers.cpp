@@ -71,7 +71,8 @@ std::string MeasureId(const std::string& command_id) {
 
 AnswerPages::AnswerPages(std::shared_ptr<const LinkSigner> signer,
                          std::shared_ptr<const text::Templates> templates,
-                         std::string analysis_endpoint, std::shared_ptr<service::MasterFeed> master,
+                         std::string analysis_endpoint, std::string casework_endpoint,
+                         std::shared_ptr<service::MasterFeed> master,
                          service::DeviationTable* deviations, runtime::Context& ctx)
     : signer_(std::move(signer)),
       templates_(std::move(templates)),
@@ -82,6 +83,7 @@ AnswerPages::AnswerPages(std::shared_ptr<const LinkSigner> signer,
     o.timeout = std::chrono::milliseconds(3000);
     o.attempts = 2;
     analysis_ = std::make_unique<zmq::JsonClient>(zctx_, std::move(analysis_endpoint), o);
+    casework_ = std::make_unique<zmq::JsonClient>(zctx_, std::move(casework_endpoint), o);
 }
 
 void AnswerPages::Register() {
@@ -169,16 +171,15 @@ runtime::HttpResponse AnswerPages::Post(const runtime::HttpRequest& request) {
             if (!field("kommentar").empty()) cmd["comment"] = field("kommentar");
             break;
         case LinkAction::kComment:
-            cmd["op"] = "deviation.comment";
-            cmd["comment"] = field("kommentar");
+            cmd["op"] = "comment.add";
+            cmd["text"] = field("kommentar");
             break;
         case LinkAction::kMeasure: {
-            cmd["op"] = "measure.add";
-            cmd["what"] = field("vad");
-            cmd["who"] = field("vem");
-            std::string effect = field("effekt");
+            cmd["op"] = "measure.propose";
+            cmd["text"] = field("vad");
+            if (!field("vem").empty()) cmd["who"] = field("vem");
             // People write "−25 000" with a real minus: Money::Parse reads it.
-            cmd["effectSek"] = effect;
+            cmd["effectSekPerMonth"] = field("effekt");
             const std::string from = field("fran");
             auto p = domain::Period::Parse(from);
             if (!p.ok()) {
@@ -187,15 +188,15 @@ runtime::HttpResponse AnswerPages::Post(const runtime::HttpRequest& request) {
                                    "Ange månaden som ÅÅÅÅ-MM, t.ex. 2026-05. Inget "
                                    "har ändrats."}});
             }
-            cmd["due"] = p->FirstDay().ToString();
+            cmd["from"] = p->ToString();
             cmd["measure"] = MeasureId(c.CommandId());
             break;
         }
     }
-    core::Result<json> reply = core::Error(core::Errc::kUnavailable, "analysis", "not sent");
+    core::Result<json> reply = core::Error(core::Errc::kUnavailable, "service", "not sent");
     {
         std::lock_guard lock(zmq_mu_);
-        reply = analysis_->Call(cmd);
+        reply = (c.action == LinkAction::kAcknowledge ? analysis_ : casework_)->Call(cmd);
     }
     json data{{"titel", Title(c.action)}, {"avvikelse", DeviationOf(c)}};
     if (!reply.ok()) {

@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "bfu/contracts/casework.hpp"
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/domain/workdays.hpp"
 #include "bfu/notifier/mime.hpp"
@@ -36,13 +37,16 @@ bool Retryable(const core::Error& e) {
 Dispatcher::Dispatcher(DispatcherOptions options, kafka::KafkaConfig producer, AlertLog& log,
                        std::shared_ptr<const Planner> planner,
                        std::shared_ptr<service::MasterFeed> master,
-                       service::MasterTable* submissions, runtime::Context& ctx)
+                       service::MasterTable* submissions, service::MasterTable* plans,
+                       service::DeviationTable* deviations, runtime::Context& ctx)
     : options_(std::move(options)),
       producer_config_(std::move(producer)),
       log_(log),
       planner_(std::move(planner)),
       master_(std::move(master)),
       submissions_(submissions),
+      plans_(plans),
+      deviations_(deviations),
       ctx_(ctx) {
     if (options_.smtp) smtp_ = std::make_unique<SmtpSender>(*options_.smtp);
     webhook_ = std::make_unique<WebhookSender>(options_.webhook);
@@ -222,6 +226,21 @@ bool Dispatcher::SubmittedForecast(const std::string& unit, int round) const {
     return false;
 }
 
+bool Dispatcher::DecidedPlanFor(const std::string& deviation_id) const {
+    if (plans_ == nullptr) return false;
+    auto snap = plans_->Snapshot();
+    for (const auto& [topic, records] : *snap) {
+        for (const auto& [key, value] : records) {
+            auto e = contracts::DecodeMessage<contracts::PlanEvent>(value);
+            if (!e.ok() || e->plan.state != contracts::PlanState::kDecided) continue;
+            for (const auto& d : e->plan.deviations) {
+                if (d.value() == deviation_id) return true;
+            }
+        }
+    }
+    return false;
+}
+
 void Dispatcher::Schedule(std::stop_token stop) {
     auto& log = ctx_.logger();
     if (!log_.WaitCaughtUp(stop)) return;
@@ -285,6 +304,27 @@ void Dispatcher::Schedule(std::stop_token stop) {
                 }
                 if (auto s = Record(records); !s.ok()) {
                     log.Warn("reminders not recorded", {{"error", s.error().ToString()}});
+                }
+            }
+        }
+        // Action plans the rules ask for (S9) and nobody has had decided.
+        if (options_.reminders && deviations_ != nullptr) {
+            if (auto md = master_->Latest()) {
+                auto due = DuePlanReminders(
+                    deviations_->Open(), *md, now, options_.reminder_policy,
+                    [&](const std::string& id) { return DecidedPlanFor(id); },
+                    [&](const std::string& id) {
+                        bool seen = false;
+                        log_.Read([&](const AlertFold& f) { seen = f.Contains(id); });
+                        return seen;
+                    });
+                std::vector<contracts::Alert> records;
+                for (const auto& r : due) {
+                    auto a = planner_->Timetable(r.alert_id, r.about, r.to, r.unit, r.data, now);
+                    if (a.ok()) records.push_back(std::move(a).value());
+                }
+                if (auto s = Record(records); !s.ok()) {
+                    log.Warn("plan reminders not recorded", {{"error", s.error().ToString()}});
                 }
             }
         }

@@ -118,4 +118,67 @@ std::vector<Reminder> DueReminders(
     return out;
 }
 
+std::vector<Reminder> DuePlanReminders(
+    const std::vector<service::DeviationRecord>& open, const service::MasterData& master,
+    core::TimePoint now, const ReminderPolicy& policy,
+    const std::function<bool(const std::string& deviation_id)>& decided_plan,
+    const std::function<bool(const std::string& alert_id)>& sent) {
+    std::vector<Reminder> out;
+    const auto& org = master.org;
+    const domain::Date today = domain::StockholmDate(now);
+    for (const auto& r : open) {
+        const auto& e = r.latest;
+        const bool money = e.kind == contracts::DeviationKind::kBudget ||
+                           e.kind == contracts::DeviationKind::kInvestment ||
+                           e.kind == contracts::DeviationKind::kForecast;
+        if (!r.open || !money || e.deviation_ore.value_or(0) <= 0 || !r.episode.opened_at) continue;
+        auto u = org.Find(e.unit);
+        if (!u) continue;
+        // The nämnd and the sektor in the unit's line (the unit itself included).
+        std::optional<domain::UnitIndex> namnd;
+        std::optional<domain::UnitIndex> sektor;
+        std::vector<domain::UnitIndex> line{*u};
+        for (auto a : org.AncestorsAt(*u, today)) line.push_back(a);
+        for (auto x : line) {
+            if (!sektor && org.unit(x).level == domain::Level::kSektor) sektor = x;
+            if (!namnd && org.unit(x).level == domain::Level::kNamnd) namnd = x;
+        }
+        if (!namnd || !sektor) continue;
+        if (*e.deviation_ore <= org.unit(*namnd).mandate.ore()) continue;
+        auto opened = core::FromRfc3339(*r.episode.opened_at);
+        if (!opened.ok()) continue;
+        if (now < domain::AddWorkingTime(*opened, policy.plan_due_days, policy.calendar)) continue;
+        if (decided_plan(r.id().value())) continue;
+        const auto& chief = org.unit(*sektor);
+        if (chief.manager.email.empty()) continue;
+        Reminder rem;
+        rem.alert_id = "plan-due." + RefSafe(r.id().value()) + "." +
+                       std::to_string(r.episode.opened_seq) + ":" +
+                       RefSafe(Lower(chief.manager.email));
+        if (sent(rem.alert_id)) continue;
+        rem.about = contracts::AlertAbout::kPlanDue;
+        rem.to = service::ToWire(chief.manager);
+        rem.unit = chief.id;
+        const std::string unit_name = org.unit(*u).name;
+        nlohmann::json units = nlohmann::json::array({unit_name + " (" + e.unit.value() + ")"});
+        rem.data = {{"mottagare", {{"namn", rem.to.name}, {"roll", rem.to.role}}},
+                    {"rubrik", "Åtgärdsplan saknas för " + unit_name},
+                    {"datum", text::DateText(today)},
+                    {"beskrivning",
+                     "Avvikelsen för " + unit_name + " är " + text::SignedKr(*e.deviation_ore) +
+                         " och större än " + org.unit(*namnd).name + "s mandat (" +
+                         text::Kr(org.unit(*namnd).mandate.ore()) +
+                         "). Enligt reglerna ska sektorn ta fram en åtgärdsplan som nämnden "
+                         "beslutar, och ingen är beslutad än."},
+                    {"uppgift",
+                     "ta fram en åtgärdsplan med åtgärder, verksamhet och förväntad effekt per "
+                     "månad (bfu plan draft) och föreslå den för nämnden (bfu plan propose)."},
+                    {"ar", std::to_string(e.year)},
+                    {"enheter", units},
+                    {"har_enheter", true}};
+        out.push_back(std::move(rem));
+    }
+    return out;
+}
+
 }  // namespace bfu::notifier

@@ -69,6 +69,9 @@ config::Schema MakeSchema() {
              "Working days before a report deadline that its reminder goes out")
         .Int("notifier.reminders.dialogue_days", 5,
              "Working days before a dialogue meeting that its reminder goes out")
+        .Int("notifier.reminders.plan_due_days", 10,
+             "Working days after a deviation beyond its nämnd's mandate opened without a decided "
+             "action plan that the sektorchef is reminded")
         .DurationMs("notifier.retry_initial", std::chrono::milliseconds(1000),
                     "First wait before a failed delivery is tried again (doubles each time)")
         .DurationMs("notifier.retry_max", std::chrono::milliseconds(600000),
@@ -79,7 +82,9 @@ config::Schema MakeSchema() {
         .DurationMs("notifier.delivery_delay", std::chrono::milliseconds(0),
                     "A pause before each delivery (fault tests only; 0 in production)")
         .String("notifier.analysis_endpoint", "tcp://127.0.0.1:15552",
-                "ZeroMQ endpoint of analysis, where answers by link are sent")
+                "ZeroMQ endpoint of analysis, where acknowledgements by link are sent")
+        .String("notifier.casework_endpoint", "tcp://127.0.0.1:15556",
+                "ZeroMQ endpoint of casework, where comments and measures by link are sent")
         .Int("http.port", 18084, "Port of /healthz, /readyz, /metrics and the answer pages");
     return s;
 }
@@ -171,7 +176,11 @@ void Wire(runtime::Context& ctx) {
     auto& submissions = ctx.Emplace<service::MasterTable>(
         service::KafkaSettings(cfg, "notifier", "submissions"),
         std::vector<std::string>{service::Topic(cfg, contracts::topics::kForecastSubmissions)},
-        service::MasterTable::OnChange{}, ctx);
+        service::MasterTable::OnChange{}, ctx, "bfu_notifier_submission_records");
+    auto& plans = ctx.Emplace<service::MasterTable>(
+        service::KafkaSettings(cfg, "notifier", "plans"),
+        std::vector<std::string>{service::Topic(cfg, contracts::topics::kCasePlans)},
+        service::MasterTable::OnChange{}, ctx, "bfu_notifier_plan_records");
 
     // Live alerts go out on the PUB socket from the consume loop's thread.
     auto live_channel = std::make_shared<LiveChannel>(cfg.GetString("zmq.pub_endpoint"));
@@ -307,9 +316,11 @@ void Wire(runtime::Context& ctx) {
     d.reminder_policy.report_days = static_cast<int>(cfg.GetInt("notifier.reminders.report_days"));
     d.reminder_policy.dialogue_days =
         static_cast<int>(cfg.GetInt("notifier.reminders.dialogue_days"));
+    d.reminder_policy.plan_due_days =
+        static_cast<int>(cfg.GetInt("notifier.reminders.plan_due_days"));
     d.year = service::FollowUpYear(cfg);
     ctx.Emplace<Dispatcher>(std::move(d), service::KafkaSettings(cfg, "notifier", "dispatch"),
-                            alert_log, planner, master, &submissions, ctx);
+                            alert_log, planner, master, &submissions, &plans, &deviations, ctx);
 
     auto& server = ctx.Emplace<service::QueryServer>(cfg.GetString("zmq.endpoint"), ctx);
     // The PUB topic prefix of a unit's subtree, for bfu watch --unit.
@@ -339,9 +350,9 @@ void Wire(runtime::Context& ctx) {
                       return nlohmann::json{{"alerts", out}};
                   });
     if (signer) {
-        auto pages = std::make_shared<AnswerPages>(signer, templates,
-                                                   cfg.GetString("notifier.analysis_endpoint"),
-                                                   master, &deviations, ctx);
+        auto pages = std::make_shared<AnswerPages>(
+            signer, templates, cfg.GetString("notifier.analysis_endpoint"),
+            cfg.GetString("notifier.casework_endpoint"), master, &deviations, ctx);
         pages->Register();
         // The pages live as long as the routes: keep them in a component-less holder.
         struct Holder final : runtime::Component {

@@ -51,8 +51,8 @@ core::Status CheckMeasureTransition(MeasureStatus from, MeasureStatus to) {
         (from == S::kOngoing && (to == S::kDone || to == S::kCancelled));
     if (ok) return core::Ok();
     return core::Error(core::Errc::kFailedPrecondition, "status",
-                       "en åtgärd som är " + std::string(ToString(from)) + " kan inte bli " +
-                           std::string(ToString(to)));
+                       "åtgärdens status är " + std::string(ToString(from)) +
+                           "; den kan inte ändras till " + std::string(ToString(to)));
 }
 
 int MonthsIn(const MeasureSpan& m, FiscalYear year) {

@@ -53,6 +53,9 @@ public:
         const {
         return decisions_;
     }
+    // The highest budget revision this book's decisions made for "year:unit:accountGroup" (0
+    // when none).
+    [[nodiscard]] std::int64_t LatestRevision(std::string_view budget_id) const;
     // A unit's comments in the order made.
     [[nodiscard]] std::vector<contracts::CommentEvent> CommentsFor(std::string_view unit) const;
     [[nodiscard]] const std::vector<contracts::CommentEvent>& comments() const { return comments_; }

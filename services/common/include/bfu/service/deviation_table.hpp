@@ -88,7 +88,8 @@ struct DeviationComment {
 // given in the episode, with their seq.
 struct EscalationEpisode {
     std::int64_t opened_seq = 0;
-    std::int64_t step_seq = 0;  // the event that set respond_by / responsible_unit
+    std::optional<std::string> opened_at;  // RFC 3339 of the opened event
+    std::int64_t step_seq = 0;             // the event that set respond_by / responsible_unit
     std::optional<std::string> respond_by;
     std::optional<core::UnitId> responsible_unit;
     int steps = 0;  // escalated events in the episode

@@ -36,8 +36,11 @@ class MasterTable final : public runtime::Component {
 public:
     using OnChange = std::function<void(const MasterSnapshot&)>;
 
+    // `gauge`: the metric counting the records held; a table of other topics than the master
+    // data names its own (e.g. "bfu_forecasting_input_records"), so that bfu_master_records
+    // stays the master data's.
     MasterTable(kafka::KafkaConfig config, std::vector<std::string> topics, OnChange on_change,
-                runtime::Context& ctx);
+                runtime::Context& ctx, std::string gauge = "bfu_master_records");
     ~MasterTable() override;
 
     [[nodiscard]] std::string Name() const override { return "master-table"; }
@@ -54,6 +57,7 @@ private:
 
     kafka::KafkaConfig config_;
     std::vector<std::string> topics_;
+    std::string gauge_;
     OnChange on_change_;
     runtime::Context& ctx_;
     mutable std::mutex mu_;

@@ -4,10 +4,11 @@
 //                        (Kvittera, Kommentera, Lägg till åtgärd). A GET never changes
 //                        anything: mail scanners and link previews open links by themselves.
 //   POST /svar           the form (t = the token, kommentar / vad, vem, effekt, fran): sends the
-//                        same deviation command the CLI sends to analysis over ZeroMQ
-//                        (deviation.ack, deviation.comment, measure.add), with the identity
-//                        taken from the token and the command id "link:<alert>:<action>", so
-//                        a token used twice acts once.
+//                        same command the CLI sends over ZeroMQ — deviation.ack to analysis
+//                        (the deviation's owner), comment.add and measure.propose to casework
+//                        (the decide stage's owner) — with the identity taken from the token
+//                        and the command id "link:<alert>:<action>", so a token used twice acts
+//                        once.
 // An expired, altered or used token gets a clear Swedish page (410, 403, 200 "redan
 // använd") and changes nothing.
 //
@@ -30,8 +31,8 @@ class AnswerPages {
 public:
     AnswerPages(std::shared_ptr<const LinkSigner> signer,
                 std::shared_ptr<const text::Templates> templates, std::string analysis_endpoint,
-                std::shared_ptr<service::MasterFeed> master, service::DeviationTable* deviations,
-                runtime::Context& ctx);
+                std::string casework_endpoint, std::shared_ptr<service::MasterFeed> master,
+                service::DeviationTable* deviations, runtime::Context& ctx);
 
     // Registers GET and POST /svar on ctx.http().
     void Register();
@@ -51,6 +52,7 @@ private:
     std::mutex zmq_mu_;
     ::zmq::context_t zctx_{1};
     std::unique_ptr<zmq::JsonClient> analysis_;
+    std::unique_ptr<zmq::JsonClient> casework_;
 };
 
 }  // namespace bfu::notifier

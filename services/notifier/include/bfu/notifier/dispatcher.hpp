@@ -27,6 +27,7 @@
 #include "bfu/notifier/planner.hpp"
 #include "bfu/notifier/reminders.hpp"
 #include "bfu/runtime/app.hpp"
+#include "bfu/service/deviation_table.hpp"
 #include "bfu/service/master_feed.hpp"
 #include "bfu/service/master_table.hpp"
 
@@ -54,7 +55,8 @@ class Dispatcher final : public runtime::Component {
 public:
     Dispatcher(DispatcherOptions options, kafka::KafkaConfig producer, AlertLog& log,
                std::shared_ptr<const Planner> planner, std::shared_ptr<service::MasterFeed> master,
-               service::MasterTable* submissions, runtime::Context& ctx);
+               service::MasterTable* submissions, service::MasterTable* plans,
+               service::DeviationTable* deviations, runtime::Context& ctx);
     ~Dispatcher() override;
 
     [[nodiscard]] std::string Name() const override { return "dispatcher"; }
@@ -68,6 +70,8 @@ private:
     // Writes records to bfu.alerts (flushed) and folds them into the log.
     [[nodiscard]] core::Status Record(const std::vector<contracts::Alert>& records);
     [[nodiscard]] bool SubmittedForecast(const std::string& unit, int round) const;
+    // Whether an action plan decided by the nämnd answers the deviation.
+    [[nodiscard]] bool DecidedPlanFor(const std::string& deviation_id) const;
 
     DispatcherOptions options_;
     kafka::KafkaConfig producer_config_;
@@ -75,6 +79,8 @@ private:
     std::shared_ptr<const Planner> planner_;
     std::shared_ptr<service::MasterFeed> master_;
     service::MasterTable* submissions_;
+    service::MasterTable* plans_;
+    service::DeviationTable* deviations_;
     runtime::Context& ctx_;
     std::unique_ptr<kafka::Producer> producer_;
     std::mutex produce_mu_;

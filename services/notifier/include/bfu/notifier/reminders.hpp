@@ -24,6 +24,7 @@
 #include "bfu/core/clock.hpp"
 #include "bfu/domain/timetable.hpp"
 #include "bfu/domain/workdays.hpp"
+#include "bfu/service/deviation_table.hpp"
 #include "bfu/service/master_data.hpp"
 
 namespace bfu::notifier {
@@ -32,6 +33,7 @@ struct ReminderPolicy {
     int forecast_days = 2;
     int report_days = 5;
     int dialogue_days = 5;
+    int plan_due_days = 10;  // working days after a deviation beyond the nämnd's mandate opened
     domain::WorkCalendar calendar;
 };
 
@@ -50,6 +52,17 @@ struct Reminder {
     const domain::Timetable& timetable, const service::MasterData& master, core::TimePoint now,
     const ReminderPolicy& policy,
     const std::function<bool(const std::string& unit, int round)>& submitted,
+    const std::function<bool(const std::string& alert_id)>& sent);
+
+// S9: a deviation beyond its nämnd's mandate needs an åtgärdsplan decided by the nämnd. When
+// none is decided `plan_due_days` working days after the deviation opened (its episode), the
+// sektorchef above the unit (the unit's own manager when it is a sektor) is reminded, once per
+// episode: "plan-due.<deviation id>.<opened seq>:<e-mail>". Favourable deviations and those
+// within the nämnd's mandate need no plan.
+[[nodiscard]] std::vector<Reminder> DuePlanReminders(
+    const std::vector<service::DeviationRecord>& open, const service::MasterData& master,
+    core::TimePoint now, const ReminderPolicy& policy,
+    const std::function<bool(const std::string& deviation_id)>& decided_plan,
     const std::function<bool(const std::string& alert_id)>& sent);
 
 }  // namespace bfu::notifier
