@@ -14,7 +14,7 @@
 // what a setting would change (the services' own settings cannot be changed from outside).
 //
 //   notifier_bench [--vouchers K] [--repeat R] [--linger-ms L] [--gap-ms G]
-//                  [--log-level LEVEL] [--no-breakdown]
+//                  [--log-level LEVEL] [--no-breakdown] [--keep]
 //                  [--hop-producer PROP=VALUE]... [--hop-consumer PROP=VALUE]...
 //   notifier_bench --cleanup PREFIX     (what a killed run left behind)
 //
@@ -49,7 +49,8 @@
 // the round-trip record does).
 //
 // Every run uses fresh topic, group and Redis prefixes and deletes its topics and keys at the
-// end. Build Release; bench/run notifier does it all.
+// end; its temp dir (service logs, the SMTP server's stamps and Maildir) goes too unless an
+// alert was missing or --keep. Build Release; bench/run notifier does it all.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -114,6 +115,7 @@ struct Options {
     int gap_ms = 20;
     std::string log_level = "warn";
     bool breakdown = true;
+    bool keep = false;
     std::string cleanup;
     std::map<std::string, std::string> hop_producer;
     std::map<std::string, std::string> hop_consumer;
@@ -122,7 +124,7 @@ struct Options {
 [[noreturn]] void Usage() {
     std::fprintf(stderr,
                  "usage: notifier_bench [--vouchers K] [--repeat R] [--linger-ms L] [--gap-ms G]\n"
-                 "                      [--log-level LEVEL] [--no-breakdown]\n"
+                 "                      [--log-level LEVEL] [--no-breakdown] [--keep]\n"
                  "                      [--hop-producer PROP=VALUE]... [--hop-consumer "
                  "PROP=VALUE]...\n"
                  "       notifier_bench --cleanup PREFIX\n");
@@ -135,6 +137,10 @@ Options Parse(int argc, char** argv) {
         const std::string a = argv[i];
         if (a == "--no-breakdown") {
             o.breakdown = false;
+            continue;
+        }
+        if (a == "--keep") {
+            o.keep = true;
             continue;
         }
         if (i + 1 >= argc) Usage();
@@ -817,7 +823,7 @@ void PrintSlowest(std::vector<Sample> samples, std::size_t n) {
     std::printf(
         "[slowest] the %zu slowest e-mails, ms per step: ingest produce, ingest commit, "
         "stage 1 produce, stage 1 commit, stage 2 produce, stage 2 visible, PUB, notifier "
-        "produce, notifier commit, SMTP\n",
+        "produce, notifier commit, EHLO, SMTP dialogue\n",
         samples.size());
     for (const auto& s : samples) {
         const std::int64_t points[] = {s.t0,
@@ -830,6 +836,7 @@ void PrintSlowest(std::vector<Sample> samples, std::size_t n) {
                                        s.pub,
                                        s.alert_created,
                                        s.alert_seen,
+                                       s.mail_ehlo,
                                        s.mail};
         // The voucher's wall-clock time, to find it in the broker's and services' logs.
         const auto secs = static_cast<std::time_t>(s.t0 / 1'000'000'000);
@@ -1072,7 +1079,7 @@ Figures Round(const bench::Stack& stack, const Municipality& m, const Options& o
     (void)analysis.child->Terminate(20s);
     (void)ingest.child->Terminate(20s);
     (void)smtp.child->Terminate(5s);
-    if (f.missing_pub + f.missing_mail == 0) fs::remove_all(dir);
+    if (f.missing_pub + f.missing_mail == 0 && !o.keep) fs::remove_all(dir);
     return f;
 }
 
