@@ -89,8 +89,9 @@ struct Alert {
 enum class ReportKind { kTertial, kDelar, kArsredovisning, kSectorSummary, kDialogue };
 BFU_CONTRACTS_ENUM_NAMES(ReportKind, "tertial", "delar", "arsredovisning", "sector_summary",
                          "dialogue");
-enum class FileFormat { kHtml, kXlsx, kJson, kMarkdown };
-BFU_CONTRACTS_ENUM_NAMES(FileFormat, "html", "xlsx", "json", "markdown");
+// kPdf is appended after the first four, so their indices keep (the PDF is made from the HTML).
+enum class FileFormat { kHtml, kXlsx, kJson, kMarkdown, kPdf };
+BFU_CONTRACTS_ENUM_NAMES(FileFormat, "html", "xlsx", "json", "markdown", "pdf");
 
 struct ReportFile {
     FileFormat format = FileFormat::kHtml;
