@@ -56,6 +56,9 @@ std::optional<Rule> RuleFor(TimetableEventKind kind, const ReminderPolicy& p) {
                         "sammanställ sektorns måluppfyllelse och budgetföljsamhet per "
                         "verksamhet inför mötet med kommundirektören."};
         case TimetableEventKind::kBokslutsdag:
+        // Period and year closing days concern the finance unit, not the managers.
+        case TimetableEventKind::kPeriodClose:
+        case TimetableEventKind::kYearClose:
             return std::nullopt;
     }
     return std::nullopt;

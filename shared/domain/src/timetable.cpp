@@ -81,8 +81,16 @@ std::string_view ToString(TimetableEventKind k) noexcept {
             return "dialogue_director";
         case TimetableEventKind::kBokslutsdag:
             return "bokslutsdag";
+        case TimetableEventKind::kPeriodClose:
+            return "period_close";
+        case TimetableEventKind::kYearClose:
+            return "year_close";
     }
     return "?";
+}
+
+std::string PeriodCloseKey(int month) {
+    return std::string("stangning-") + (month < 10 ? "0" : "") + std::to_string(month);
 }
 
 const TimetableEvent* Timetable::Find(std::string_view key) const {
@@ -96,6 +104,12 @@ core::Result<Timetable> BuildTimetable(int year, const TimetableConfig& config) 
     if (year < 1901 || year > 9998) {
         return Error(Errc::kInvalidArgument, "year",
                      "timetable year " + std::to_string(year) + " is out of range");
+    }
+    if (config.close_working_day < 1 || config.close_working_day > kMaxCloseWorkingDay) {
+        return Error(Errc::kInvalidArgument, "timetable.close_working_day",
+                     "a month closes on the N-th working day of the next month, N = 1.." +
+                         std::to_string(kMaxCloseWorkingDay) + ", not " +
+                         std::to_string(config.close_working_day));
     }
     Timetable tt;
     tt.year = year;
@@ -168,6 +182,35 @@ core::Result<Timetable> BuildTimetable(int year, const TimetableConfig& config) 
                       "Verksamheterna redovisar måluppfyllelse för " + std::to_string(year) +
                           " för presidierna i nämnderna och KF samt för KS."));
 
+    // Period close days: month m of Y is complete from the day after the N-th working day of
+    // month m + 1 (December's in January of Y + 1).
+    for (int m = 1; m <= 12; ++m) {
+        const Period p = Period::Of(year, m).value();
+        const Period n = p.Next();
+        const Date close = AddWorkingDays(p.LastDay(), config.close_working_day, config.calendar);
+        const std::string month = kMonthNames[static_cast<std::size_t>(m)];
+        ev.push_back(Make(PeriodCloseKey(m), TimetableEventKind::kPeriodClose, close, n.FirstDay(),
+                          n.LastDay(), p, "Periodstängning: " + month + " " + std::to_string(year),
+                          m < 12
+                              ? "Sista dag att bokföra i " + month + " " + std::to_string(year) +
+                                    "; därefter är perioden stängd och månaden är underlag för "
+                                    "uppföljningen. Rättelser bokförs i en öppen period."
+                              : "December " + std::to_string(year) +
+                                    " är komplett och underlag för uppföljningen efter denna dag; "
+                                    "bokslutstransaktioner tas emot till årsbokslutet."));
+    }
+    {
+        const Date first = Ymd(year + 1, 1, 15);
+        Date close = Ymd(year + 1, 2, DaysInMonth(year + 1, 2));
+        while (!IsWorkingDay(close, config.calendar) && close > first) close = close.AddDays(-1);
+        ev.push_back(Make(std::string(kYearCloseKey), TimetableEventKind::kYearClose, close,
+                          Ymd(year + 1, 1, 2), Ymd(year + 1, 3, 31), fy.Last(),
+                          "Årsbokslut " + std::to_string(year),
+                          "Räkenskapsåret " + std::to_string(year) +
+                              " stängs efter denna dag, december inräknad: sista dag för "
+                              "bokslutstransaktioner."));
+    }
+
     for (const auto& entry : config.dates) {
         // Named copies, not a structured binding: clang 14 cannot capture bindings in lambdas.
         const std::string& key = entry.first;
@@ -198,6 +241,17 @@ core::Result<Timetable> BuildTimetable(int year, const TimetableConfig& config) 
                                  "other in order");
             }
             prev = cur;
+        }
+    }
+    {
+        const TimetableEvent* december = tt.Find(PeriodCloseKey(12));
+        const TimetableEvent* year_close = tt.Find(kYearCloseKey);
+        if (year_close->date <= december->date) {
+            return Error(Errc::kInvalidArgument, "timetable." + std::string(kYearCloseKey),
+                         year_close->title + " (" + year_close->key + ") on " +
+                             year_close->date.ToString() + " is not after " + december->title +
+                             " (" + december->key + ") on " + december->date.ToString() +
+                             "; the year-end adjustments come after December is complete");
         }
     }
     std::sort(ev.begin(), ev.end(), [](const auto& a, const auto& b) {

@@ -17,7 +17,7 @@ const TimetableEvent& Get(const Timetable& t, const char* key) {
 
 TEST(Timetable, DefaultDatesForAYear) {
     const Timetable t = BuildTimetable(2026, {}).value();
-    EXPECT_EQ(t.events.size(), 6u + 3u + 8u + 1u);
+    EXPECT_EQ(t.events.size(), 6u + 3u + 8u + 1u + 12u + 1u);
     EXPECT_EQ(Get(t, "prognos-1").date, D("2026-02-27"));  // last weekday of February
     EXPECT_EQ(Get(t, "prognos-1").round, 1);
     EXPECT_EQ(Get(t, "prognos-3").date, D("2026-06-30"));

@@ -17,6 +17,17 @@
 //   kd-var/-host    step 4: with the kommundir.   June / November            4th Tuesday
 //   bokslutsdag     year-end review of Y          1 Feb .. 31 Mar of Y+1     2nd Thursday of
 //                                                                            March, Y+1
+//   stangning-01..12 period close: the month is     the next month             the N-th working
+//                   complete (judged) from the                               day of the next
+//                   day after; Jan-Nov are also                              month (N =
+//                   closed for postings then                                 close_working_day)
+//   arsbokslut      year closing (årsbokslut): Y      the day after            the last working
+//                   closes for postings, December     stangning-12 .. 31 Mar   day of February,
+//                   included, from the day after      of Y+1                   Y+1
+// December is complete (judged) from its close day but stays open for the year-end
+// adjustments (bokslutstransaktioner) until the year closes (arsbokslut). Close days count
+// working days of TimetableConfig::calendar (weekends, Swedish holidays, extra closed days);
+// the year's lifecycle built on them is lifecycle.hpp.
 // Report deadlines default to the last Friday of their window: the latest date the rules
 // allow; a municipality sets its own earlier date. Dialogue steps must also keep their order
 // within a season (step 1 <= 2 <= 3 <= 4), since each builds on the one before.
@@ -31,6 +42,7 @@
 #include "bfu/core/clock.hpp"
 #include "bfu/core/result.hpp"
 #include "bfu/domain/calendar.hpp"
+#include "bfu/domain/workdays.hpp"
 
 namespace bfu::domain {
 
@@ -44,6 +56,8 @@ enum class TimetableEventKind : std::uint8_t {
     kDialogueSector,
     kDialogueDirector,
     kBokslutsdag,
+    kPeriodClose,  // stangning-MM
+    kYearClose,    // arsbokslut
 };
 [[nodiscard]] std::string_view ToString(TimetableEventKind k) noexcept;
 
@@ -59,10 +73,21 @@ struct TimetableEvent {
     std::string description;  // Swedish, who and what
 };
 
+inline constexpr int kDefaultCloseWorkingDay = 5;
+inline constexpr int kMaxCloseWorkingDay = 15;
+
 struct TimetableConfig {
     // Event key -> chosen date. Unknown keys and dates outside the window are errors.
     std::map<std::string, Date> dates;
+    // A month's default close day: the N-th working day of the next month (1..15).
+    int close_working_day = kDefaultCloseWorkingDay;
+    // The working days the close days count.
+    WorkCalendar calendar;
 };
+
+// "stangning-04": the key of a month's close day (month 1..12).
+[[nodiscard]] std::string PeriodCloseKey(int month);
+inline constexpr std::string_view kYearCloseKey = "arsbokslut";
 
 struct Timetable {
     int year = 0;
@@ -72,8 +97,9 @@ struct Timetable {
 };
 
 // Builds the timetable for calendar year `year`. kInvalidArgument names the event key and its
-// window when a configured date is outside it, and names both steps when dialogue order is
-// broken.
+// window when a configured date is outside it, names both steps when dialogue order is
+// broken, names arsbokslut when it is not after December's close day, and names
+// close_working_day when it is outside 1..15.
 [[nodiscard]] core::Result<Timetable> BuildTimetable(int year, const TimetableConfig& config);
 
 struct ICalendarOptions {
