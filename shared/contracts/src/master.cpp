@@ -10,6 +10,14 @@ using detail::ObjectReader;
 using detail::Reader;
 using detail::Str;
 
+void ReadPlacement(Reader& r, const Json& j, const std::string& path, OrgPlacement& out) {
+    ObjectReader o(r, j, path);
+    o.Field("parent", out.parent, Str::kId);
+    o.Field("validFrom", out.valid_from, Str::kDate);
+    o.Field("decisionRef", out.decision_ref, Str::kDecisionRef);
+    o.Finish();
+}
+
 void ReadOrgUnit(Reader& r, const Json& j, const std::string& path, OrgUnit& out) {
     ObjectReader o(r, j, path);
     o.Field("id", out.id, Str::kId);
@@ -24,6 +32,46 @@ void ReadOrgUnit(Reader& r, const Json& j, const std::string& path, OrgUnit& out
     o.Field("mailbox", out.mailbox, Str::kEmail);
     o.Array("webhooks", out.webhooks, detail::ReadWebhook, false);
     o.Object("secretary", out.secretary, detail::ReadPerson);
+    o.Array("history", out.history, ReadPlacement, false, 1);
+    o.Field("decisionRef", out.decision_ref, Str::kDecisionRef);
+    // The placements follow each other in time and end before the record's own (the decoder's
+    // rule; the schema cannot compare dates). Dates YYYY-MM-DD compare as text.
+    if (o.valid() && r.ok()) {
+        // The schema's uniqueItems, reported where the schema reports it: on the array.
+        for (std::size_t i = 0; i < out.history.size() && r.ok(); ++i) {
+            for (std::size_t k = i + 1; k < out.history.size(); ++k) {
+                if (out.history[i] == out.history[k]) {
+                    r.Fail(detail::Child(path, "history"),
+                           "placements " + std::to_string(i + 1) + " and " + std::to_string(k + 1) +
+                               " are the same; list each placement once");
+                    break;
+                }
+            }
+        }
+    }
+    if (o.valid() && r.ok()) {
+        std::string previous;
+        for (std::size_t i = 0; i < out.history.size(); ++i) {
+            const std::string& from = out.history[i].valid_from;
+            if (!previous.empty() && from <= previous) {
+                r.Fail(detail::Child(detail::Child(detail::Child(path, "history"), i), "validFrom"),
+                       "placement " + std::to_string(i + 1) + " from " + from +
+                           " does not come after the one before it (" + previous + ")");
+                break;
+            }
+            previous = from;
+        }
+        if (!previous.empty() && out.valid_from <= previous) {
+            r.Fail(detail::Child(path, "validFrom"),
+                   "validFrom " + out.valid_from +
+                       " does not come after the last placement in "
+                       "history (" +
+                       previous + ")");
+        }
+        if (!out.history.empty() && !out.parent) {
+            r.Fail(detail::Child(path, "parent"), "a unit with history has a parent");
+        }
+    }
     o.Finish();
 }
 
@@ -97,6 +145,18 @@ nlohmann::json OrgUnit::ToJson() const {
         j["webhooks"] = std::move(arr);
     }
     if (secretary) j["secretary"] = secretary->ToJson();
+    if (!history.empty()) {
+        Json arr = Json::array();
+        for (const auto& h : history) arr.push_back(h.ToJson());
+        j["history"] = std::move(arr);
+    }
+    if (decision_ref) j["decisionRef"] = *decision_ref;
+    return j;
+}
+
+nlohmann::json OrgPlacement::ToJson() const {
+    Json j = {{"parent", parent.value()}, {"validFrom", valid_from}};
+    if (decision_ref) j["decisionRef"] = *decision_ref;
     return j;
 }
 

@@ -73,6 +73,21 @@ void ReadCalendar(Reader& r, const Json& j, const std::string& path, CalendarEve
     o.Field("period", out.period, Str::kPeriod);
     o.Field("round", out.round, 1, 6);
     o.Field("title", out.title, Str::kAny);
+    o.Field("by", out.by, Str::kLine);
+    o.Field("comment", out.comment, Str::kLongText);
+    // A period's decision names the period, inside the event's year (the schema's if/then
+    // requires the period; the year is the decoder's own rule, as the schema cannot say it).
+    if (o.valid() &&
+        (out.kind == CalendarKind::kPeriodClosed || out.kind == CalendarKind::kPeriodReopened)) {
+        if (!j.contains("period")) {
+            r.Fail(detail::Child(path, "period"),
+                   "is required when kind is \"" + std::string(ToString(out.kind)) + "\"");
+        } else if (out.period && out.year != 0 &&
+                   out.period->substr(0, 4) != std::to_string(out.year)) {
+            r.Fail(detail::Child(path, "period"),
+                   "period " + *out.period + " is not in the year " + std::to_string(out.year));
+        }
+    }
     o.Finish();
 }
 
@@ -152,6 +167,8 @@ nlohmann::json CalendarEvent::ToJson() const {
     if (period) j["period"] = *period;
     if (round) j["round"] = *round;
     if (title) j["title"] = *title;
+    if (by) j["by"] = *by;
+    if (comment) j["comment"] = *comment;
     return j;
 }
 

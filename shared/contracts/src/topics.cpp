@@ -51,4 +51,11 @@ std::string Budget(int year, std::string_view unit, std::string_view account_gro
     return key;
 }
 
+std::string Calendar(int year, std::string_view ref) {
+    std::string key = std::to_string(year);
+    key += ':';
+    key += ref;
+    return key;
+}
+
 }  // namespace bfu::contracts::keys

@@ -19,6 +19,23 @@
 
 namespace bfu::contracts {
 
+// An earlier placement of a unit in the tree: under `parent` from `valid_from` until the next
+// placement (the last one until the record's own validFrom).
+struct OrgPlacement {
+    core::UnitId parent;
+    std::string valid_from;                   // YYYY-MM-DD
+    std::optional<std::string> decision_ref;  // e.g. "KS § 12/2026"
+
+    [[nodiscard]] nlohmann::json ToJson() const;
+    bool operator==(const OrgPlacement&) const = default;
+};
+
+// A unit of the organisation. The record is the unit as it stands: under `parent` from
+// `valid_from`. A reorganisation publishes the unit's record again with its new parent and
+// validFrom and the placements before it in `history` (oldest first, each validFrom strictly
+// before the next and before the record's), so the compacted topic, which keeps one record per
+// unit id, still holds where the unit was in every month: roll-ups follow the tree in force in
+// each month, and the history stays on the unit it was booked on.
 struct OrgUnit {
     static constexpr std::string_view kType = "se.bfu.master.org.v1";
     static constexpr int kSchemaVersion = 1;
@@ -38,6 +55,10 @@ struct OrgUnit {
     std::vector<Webhook> webhooks;  // where alerts for the unit are also posted; empty = absent
     // A nämnd's secretary, who records its decisions (bfu.casework.decisions).
     std::optional<Person> secretary;
+    // The placements before this one, oldest first; empty: always under `parent`.
+    std::vector<OrgPlacement> history;
+    // The decision behind this placement (a reorganisation's), e.g. "KS § 12/2026".
+    std::optional<std::string> decision_ref;
 
     [[nodiscard]] nlohmann::json ToJson() const;
     [[nodiscard]] static core::Result<OrgUnit> FromJson(

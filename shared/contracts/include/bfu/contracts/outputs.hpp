@@ -121,27 +121,45 @@ struct ReportPublished {
     bool operator==(const ReportPublished&) const = default;
 };
 
-enum class CalendarKind { kPeriodClosed, kForecastRound, kReportDeadline, kDialogue, kBokslutsdag };
+// period_closed, period_reopened and year_closed are the finance unit's decisions (bfu period
+// close|reopen, bfu year close): every service that checks or judges periods follows them. The
+// other kinds name the timetable's dates (appended after, so the indices keep).
+enum class CalendarKind {
+    kPeriodClosed,
+    kForecastRound,
+    kReportDeadline,
+    kDialogue,
+    kBokslutsdag,
+    kPeriodReopened,
+    kYearClosed,
+};
 BFU_CONTRACTS_ENUM_NAMES(CalendarKind, "period_closed", "forecast_round", "report_deadline",
-                         "dialogue", "bokslutsdag");
+                         "dialogue", "bokslutsdag", "period_reopened", "year_closed");
 
+// One event of the year's calendar. Key "year:ref" (keys::Calendar): a period's closing and
+// its reopening share the key "2026:202604", so the latest event per key is the period's state
+// (services read the topic as a table); a year's closing is "2026:arsbokslut".
 struct CalendarEvent {
     static constexpr std::string_view kType = "se.bfu.calendar.v1";
     static constexpr int kSchemaVersion = 1;
     static constexpr std::string_view kTopic = topics::kCalendar;
 
-    std::string date;  // YYYY-MM-DD
+    std::string date;  // YYYY-MM-DD; for a decision the business date it was taken
     CalendarKind kind = CalendarKind::kPeriodClosed;
     int year = 0;
-    std::string ref;  // e.g. "202604", "round-2", "tertial"
+    // e.g. "202604" (the period, for period_closed and period_reopened, which require period
+    // and a period inside year), "arsbokslut" (year_closed), "round-2", "tertial".
+    std::string ref;
     std::optional<std::string> period;
     std::optional<int> round;
     std::optional<std::string> title;
+    std::optional<std::string> by;       // who decided: an e-mail address or a name (one line)
+    std::optional<std::string> comment;  // why (may run over several lines)
 
     [[nodiscard]] nlohmann::json ToJson() const;
     [[nodiscard]] static core::Result<CalendarEvent> FromJson(
         const nlohmann::json& j, std::vector<core::Error>* all_errors = nullptr);
-    [[nodiscard]] std::string Key() const { return date; }
+    [[nodiscard]] std::string Key() const { return keys::Calendar(year, ref); }
     bool operator==(const CalendarEvent&) const = default;
 };
 

@@ -62,7 +62,9 @@ inline constexpr std::array<TopicSpec, 23> kAll = {{
     {kDeviations, 6, "delete", "deviation id", "analysis", ""},
     {kAlerts, 3, "delete", "alert id", "notifier", ""},
     {kReports, 3, "delete", "report id", "reporting", ""},
-    {kCalendar, 1, "delete", "date", "timetable", ""},
+    // The finance unit's period and year closings (and, later, the timetable's dates): one
+    // partition, one order for every reader; kept for ever, as the register of closings.
+    {kCalendar, 1, "delete", "year:ref", "bfu period", "retention.ms=-1"},
     {kDeadLetter, 3, "delete", "original key", "every consumer", ""},
     // Kept for ever: it is ingest's durable duplicate register and the control-total ledger.
     {kIngestDecisions, 6, "delete", "source:voucherId", "ingest", "retention.ms=-1"},
@@ -94,5 +96,8 @@ namespace bfu::contracts::keys {
 // compacted topic keeps every revision of a budget, not only the latest.
 [[nodiscard]] std::string Budget(int year, std::string_view unit, std::string_view account_group,
                                  std::int64_t revision);
+// "year:ref" for bfu.calendar: "2026:202604" (a period's closing and reopening),
+// "2026:arsbokslut" (the year's closing).
+[[nodiscard]] std::string Calendar(int year, std::string_view ref);
 
 }  // namespace bfu::contracts::keys
