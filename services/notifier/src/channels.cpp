@@ -64,9 +64,16 @@ core::Error CurlError(CURLcode code, long response, const std::string& url) {
 
 SmtpSender::SmtpSender(SmtpOptions options) : options_(std::move(options)) { GlobalInit(); }
 
-core::Status SmtpSender::Send(std::string_view to, const std::string& message) const {
-    CURL* curl = curl_easy_init();
-    if (curl == nullptr) return core::Error(core::Errc::kUnavailable, "smtp", "curl_easy_init");
+SmtpSender::~SmtpSender() {
+    if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
+
+core::Status SmtpSender::Send(std::string_view to, const std::string& message) {
+    if (curl_ == nullptr) curl_ = curl_easy_init();
+    if (curl_ == nullptr) return core::Error(core::Errc::kUnavailable, "smtp", "curl_easy_init");
+    // Reset keeps the handle's connection cache: the next message reuses the connection.
+    CURL* curl = static_cast<CURL*>(curl_);
+    curl_easy_reset(curl);
     const std::string from = "<" + options_.from_address + ">";
     const std::string rcpt = "<" + std::string(to) + ">";
     curl_slist* recipients = curl_slist_append(nullptr, rcpt.c_str());
@@ -92,7 +99,6 @@ core::Status SmtpSender::Send(std::string_view to, const std::string& message) c
     long response = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response);
     curl_slist_free_all(recipients);
-    curl_easy_cleanup(curl);
     if (rc != CURLE_OK) return CurlError(rc, response, options_.url);
     return core::Ok();
 }

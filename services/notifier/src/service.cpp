@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/master.hpp"
@@ -240,6 +241,18 @@ void Wire(runtime::Context& ctx) {
                     }
                 }
             }
+            // Live first: published at once, before the e-mails are planned and rendered (a
+            // repeat after a crash is harmless: the same alert id).
+            std::optional<contracts::Alert> live_record;
+            if (auto l = planner->Live(*event, md.get(), now)) {
+                if (auto s = live_channel->publisher.PublishJson(l->topic, l->body); !s.ok()) {
+                    l->record.status = contracts::AlertStatus::kFailed;
+                    l->record.error = s.error().ToString();
+                } else {
+                    live->Inc();
+                }
+                live_record = l->record;
+            }
             auto alerts = planner->ForEvent(*event, md.get(), earlier, now);
             if (!alerts.ok()) {
                 // A template that fails on this event: poison, with the reason in the DLQ.
@@ -249,16 +262,7 @@ void Wire(runtime::Context& ctx) {
                 continue;
             }
             std::vector<contracts::Alert> records = std::move(alerts).value();
-            // Live: published at once (a repeat after a crash is harmless: same alert id).
-            if (auto l = planner->Live(*event, md.get(), now)) {
-                if (auto s = live_channel->publisher.PublishJson(l->topic, l->body); !s.ok()) {
-                    l->record.status = contracts::AlertStatus::kFailed;
-                    l->record.error = s.error().ToString();
-                } else {
-                    live->Inc();
-                }
-                records.push_back(l->record);
-            }
+            if (live_record) records.push_back(*live_record);
             for (const auto& r : records) {
                 outcomes[i].outputs.push_back(
                     {alerts_topic,

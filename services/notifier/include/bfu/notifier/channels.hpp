@@ -32,11 +32,17 @@ struct SmtpOptions {
 class SmtpSender {
 public:
     explicit SmtpSender(SmtpOptions options);
-    // Sends the RFC 5322 `message` to `to` (one envelope recipient).
-    [[nodiscard]] core::Status Send(std::string_view to, const std::string& message) const;
+    ~SmtpSender();
+    SmtpSender(const SmtpSender&) = delete;
+    SmtpSender& operator=(const SmtpSender&) = delete;
+    // Sends the RFC 5322 `message` to `to` (one envelope recipient). The connection to the
+    // server is kept between messages (one curl handle per sender), so a burst of alerts pays
+    // the connection and any TLS handshake once.
+    [[nodiscard]] core::Status Send(std::string_view to, const std::string& message);
 
 private:
     SmtpOptions options_;
+    void* curl_ = nullptr;  // CURL*, made on first use
 };
 
 struct WebhookOptions {
