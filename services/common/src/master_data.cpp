@@ -1,6 +1,7 @@
 #include "bfu/service/master_data.hpp"
 
 #include "bfu/contracts/envelope.hpp"
+#include "bfu/contracts/outputs.hpp"
 #include "bfu/contracts/topics.hpp"
 
 namespace bfu::service {
@@ -54,9 +55,15 @@ const std::map<std::string, std::string>& Records(const MasterSnapshot& snapshot
 
 }  // namespace
 
+const domain::BudgetBook* MasterData::BudgetOf(int y) const {
+    auto it = budgets.find(y);
+    return it == budgets.end() ? nullptr : &it->second;
+}
+
 core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSnapshot& snapshot,
                                                                   const std::string& topic_prefix,
-                                                                  int year) {
+                                                                  int year,
+                                                                  const MunicipalRules* municipal) {
     auto md = std::make_shared<MasterData>();
     md->year = domain::FiscalYear::Calendar(year);
     md->budget = domain::BudgetBook(md->year);
@@ -68,6 +75,7 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
         std::string(topic_prefix).append(contracts::topics::kMasterBudget);
 
     std::vector<domain::UnitSpec> specs;
+    std::vector<domain::UnitMove> moves;
     for (const auto& [key, value] : Records(snapshot, org_topic)) {
         auto unit = contracts::DecodeMessage<contracts::OrgUnit>(value);
         if (!unit.ok()) {
@@ -81,6 +89,37 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
         spec.parent = unit->parent;
         spec.manager = {unit->manager.name, unit->manager.role, unit->manager.email.value_or("")};
         spec.mandate = core::Money::FromOre(unit->mandate_ore);
+        if (unit->mandate_ore == 0 && municipal != nullptr) {
+            if (auto m = municipal->MandateFor(spec.level)) spec.mandate = *m;
+        }
+        // A reorganised unit: under its earliest parent first, then moved at each placement.
+        if (!unit->history.empty()) {
+            bool dates_ok = true;
+            std::vector<domain::UnitMove> unit_moves;
+            for (std::size_t i = 1; i <= unit->history.size(); ++i) {
+                const bool last = i == unit->history.size();
+                const std::string& from = last ? unit->valid_from : unit->history[i].valid_from;
+                auto date = domain::Date::Parse(from);
+                if (!date.ok()) {
+                    dates_ok = false;
+                    break;
+                }
+                domain::UnitMove move;
+                move.unit = unit->id;
+                move.new_parent = last ? *unit->parent : unit->history[i].parent;
+                move.effective = *date;
+                const auto& ref = last ? unit->decision_ref : unit->history[i].decision_ref;
+                move.decision_ref = ref.value_or("");
+                unit_moves.push_back(std::move(move));
+            }
+            if (dates_ok) {
+                spec.parent = unit->history.front().parent;
+                moves.insert(moves.end(), unit_moves.begin(), unit_moves.end());
+            } else {
+                md->problems.push_back(org_topic + "/" + key +
+                                       ": history left out: a date does not parse");
+            }
+        }
         spec.reports_to = unit->reports_to;
         specs.push_back(std::move(spec));
         std::string id = unit->id.value();
@@ -90,7 +129,7 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
         return core::Error(core::Errc::kFailedPrecondition, org_topic,
                            "no organisation published yet (bfu import org FILE)");
     }
-    auto org = domain::Organisation::Build(std::move(specs));
+    auto org = domain::Organisation::Build(std::move(specs), std::move(moves));
     if (!org.ok()) return std::move(org).error();
     md->org = std::move(org).value();
 
@@ -149,7 +188,6 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
         }
     }
     for (const auto& [id, budget] : md->budget_records) {
-        if (budget.year != year) continue;
         auto unit = md->org.Find(budget.unit);
         auto group = md->chart.FindGroup(budget.account_group);
         if (!unit || !group) {
@@ -158,8 +196,42 @@ core::Result<std::shared_ptr<const MasterData>> MasterData::Build(const MasterSn
                 (!unit ? "unit " + budget.unit.value() : "account group " + budget.account_group));
             continue;
         }
-        md->budget.Set(
+        auto book = md->budgets.try_emplace(budget.year, domain::FiscalYear::Calendar(budget.year));
+        book.first->second.Set(
             {*unit, *group, core::Money::FromOre(budget.annual_ore), AsDomain(budget.profile)});
+    }
+    if (const auto* own = md->BudgetOf(year)) md->budget = *own;
+    // The finance unit's closings: the latest event per key is each subject's state.
+    const std::string cal_topic = std::string(topic_prefix).append(contracts::topics::kCalendar);
+    for (const auto& [key, value] : Records(snapshot, cal_topic)) {
+        auto event = contracts::DecodeMessage<contracts::CalendarEvent>(value);
+        if (!event.ok()) {
+            md->problems.push_back(cal_topic + "/" + key + ": " + event.error().ToString());
+            continue;
+        }
+        domain::Closing c;
+        switch (event->kind) {
+            case contracts::CalendarKind::kPeriodClosed:
+                c.kind = domain::ClosingKind::kPeriodClosed;
+                break;
+            case contracts::CalendarKind::kPeriodReopened:
+                c.kind = domain::ClosingKind::kPeriodReopened;
+                break;
+            case contracts::CalendarKind::kYearClosed:
+                c.kind = domain::ClosingKind::kYearClosed;
+                break;
+            default:
+                continue;  // the timetable's dates: nothing to decide here
+        }
+        c.year = event->year;
+        if (event->period) {
+            if (auto p = domain::Period::Parse(*event->period); p.ok()) c.period = *p;
+        }
+        if (auto d = domain::Date::Parse(event->date); d.ok()) c.date = *d;
+        c.by = event->by.value_or("");
+        if (auto s = md->closings.Apply(c); !s.ok()) {
+            md->problems.push_back(cal_topic + "/" + key + ": " + s.error().ToString());
+        }
     }
     const std::string goal_topic =
         std::string(topic_prefix).append(contracts::topics::kMasterGoals);

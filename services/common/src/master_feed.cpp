@@ -8,12 +8,14 @@
 namespace bfu::service {
 
 std::shared_ptr<MasterFeed> MasterFeed::Add(runtime::Context& ctx, std::string_view service,
-                                            const std::vector<std::string_view>& base_topics) {
+                                            const std::vector<std::string_view>& base_topics,
+                                            std::shared_ptr<const MunicipalRules> rules) {
     const auto& cfg = ctx.config();
     auto feed = std::make_shared<MasterFeed>();
     feed->log_ = &ctx.logger();
     feed->prefix_ = cfg.GetString("kafka.topic_prefix");
     feed->year_ = FollowUpYear(cfg);
+    feed->rules_ = std::move(rules);
     std::vector<std::string> topics;
     for (auto t : base_topics) topics.push_back(Topic(cfg, t));
     // The table lives as long as the service; the feed outlives every caller's use of it.
@@ -25,7 +27,7 @@ std::shared_ptr<MasterFeed> MasterFeed::Add(runtime::Context& ctx, std::string_v
 }
 
 void MasterFeed::OnSnapshot(const MasterSnapshot& snapshot) {
-    auto md = MasterData::Build(snapshot, prefix_, year_);
+    auto md = MasterData::Build(snapshot, prefix_, year_, rules_.get());
     if (!md.ok()) {
         log_->Warn("master data not usable yet", {{"reason", md.error().ToString()}});
         return;

@@ -94,6 +94,84 @@ TEST(MasterData, KnowsBalanceSheetAccountsButMapsThemToNoGroup) {
     EXPECT_FALSE(m.accounts.at("5999").active);
 }
 
+TEST(MasterData, BuildsTheBudgetOfEveryYearPublished) {
+    auto md = MasterData::Build(StandardBuilder().snapshot(), "", kYear);
+    ASSERT_TRUE(md.ok());
+    const MasterData& m = *md.value();
+    auto enh2 = m.org.Find("ENH2");
+    auto material = m.chart.FindGroup("material");
+    auto personal = m.chart.FindGroup("personal");
+    ASSERT_TRUE(enh2 && material && personal);
+    ASSERT_NE(m.BudgetOf(kYear - 1), nullptr);
+    ASSERT_NE(m.BudgetOf(kYear), nullptr);
+    EXPECT_EQ(m.BudgetOf(kYear + 1), nullptr);
+    const auto last_year_end = domain::Date::FromYmd(kYear - 1, 12, 31).value();
+    EXPECT_EQ(m.BudgetOf(kYear - 1)->AnnualAt(*enh2, *material, last_year_end).ore(), 99'900'000);
+    EXPECT_EQ(m.BudgetOf(kYear - 1)->fiscal_year().start_year(), kYear - 1);
+    EXPECT_EQ(m.BudgetOf(kYear)->AnnualAt(*enh2, *personal, YearEnd()).ore(),
+              test::kEnh2PersonalAnnual);
+}
+
+TEST(MasterData, AUnitsHistoryBecomesMovesByDate) {
+    using L = contracts::OrgLevel;
+    auto b = StandardBuilder();
+    b.Unit("VER2", "SEK", L::kVerksamhet, "Särskilt boende", "Nils Ek", "nils@ex.se", 0);
+    contracts::OrgUnit moved;
+    moved.id = core::UnitId("ENH2");
+    moved.parent = core::UnitId("VER2");
+    moved.level = L::kEnhet;
+    moved.name = "Hemtjänst Väst";
+    moved.manager.name = "Emil Åkesson";
+    moved.manager.role = "enhetschef";
+    moved.mandate_ore = 1'000'000;
+    moved.valid_from = "2026-09-01";
+    moved.decision_ref = "KS § 112/2026";
+    moved.history = {{core::UnitId("VER"), "2020-01-01", std::nullopt}};
+    b.Org(moved);
+    auto md = MasterData::Build(b.snapshot(), "", kYear);
+    ASSERT_TRUE(md.ok()) << md.error().ToString();
+    const auto& org = md.value()->org;
+    const auto enh2 = *org.Find("ENH2");
+    const auto d = [](const char* s) { return domain::Date::Parse(s).value(); };
+    EXPECT_EQ(org.unit(org.ParentAt(enh2, d("2026-08-31"))).id.value(), "VER");
+    EXPECT_EQ(org.unit(org.ParentAt(enh2, d("2026-09-01"))).id.value(), "VER2");
+    ASSERT_EQ(org.moves().size(), 1u);
+    EXPECT_EQ(org.moves()[0].decision_ref, "KS § 112/2026");
+}
+
+TEST(MasterData, ALevelsMandateComesFromTheRulesWhenTheRecordSaysZero) {
+    MunicipalRules rules;
+    rules.mandates[static_cast<std::size_t>(domain::Level::kKs)] = core::Money::FromOre(7'00);
+    rules.mandates[static_cast<std::size_t>(domain::Level::kEnhet)] = core::Money::FromOre(9'00);
+    auto md = MasterData::Build(StandardBuilder().snapshot(), "", kYear, &rules);
+    ASSERT_TRUE(md.ok());
+    const auto& org = md.value()->org;
+    EXPECT_EQ(org.unit(*org.Find("KS")).mandate.ore(), 7'00);          // 0 in its record
+    EXPECT_EQ(org.unit(*org.Find("ENH1")).mandate.ore(), 10'000'000);  // its own
+}
+
+TEST(MasterData, ReadsTheFinanceUnitsClosings) {
+    using K = contracts::CalendarKind;
+    auto b = StandardBuilder();
+    b.Closing(K::kPeriodClosed, kYear, "202603", "202603", "2026-04-03", "ek@ex.se")
+        .Closing(K::kPeriodClosed, kYear, "202604", "202604", "2026-05-04")
+        .Closing(K::kPeriodReopened, kYear, "202604", "202604", "2026-05-06")
+        .Closing(K::kYearClosed, kYear - 1, "arsbokslut", std::nullopt, "2026-02-20")
+        .Closing(K::kBokslutsdag, kYear - 1, "bokslutsdag", std::nullopt, "2026-03-12");
+    auto md = MasterData::Build(b.snapshot(), "", kYear);
+    ASSERT_TRUE(md.ok());
+    const auto& c = md.value()->closings;
+    const auto p = [](int code) { return domain::Period::Of(code / 100, code % 100).value(); };
+    ASSERT_NE(c.ForPeriod(p(202603)), nullptr);
+    EXPECT_EQ(c.ForPeriod(p(202603))->kind, domain::ClosingKind::kPeriodClosed);
+    EXPECT_EQ(c.ForPeriod(p(202603))->by, "ek@ex.se");
+    ASSERT_NE(c.ForPeriod(p(202604)), nullptr);
+    EXPECT_EQ(c.ForPeriod(p(202604))->kind, domain::ClosingKind::kPeriodReopened);
+    ASSERT_NE(c.ForYear(kYear - 1), nullptr);
+    EXPECT_EQ(c.All().size(), 3u);
+    EXPECT_TRUE(md.value()->problems.empty());
+}
+
 TEST(MasterData, IgnoresBudgetsOfAnotherYear) {
     auto md = MasterData::Build(StandardBuilder().snapshot(), "", kYear);
     ASSERT_TRUE(md.ok());

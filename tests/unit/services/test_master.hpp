@@ -22,6 +22,7 @@
 
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/master.hpp"
+#include "bfu/contracts/outputs.hpp"
 #include "bfu/contracts/topics.hpp"
 #include "bfu/core/clock.hpp"
 #include "bfu/service/master_data.hpp"
@@ -78,6 +79,26 @@ public:
         b.revision.ref = "KF § 1/2025";
         b.revision.date = "2025-11-28";
         return Put(contracts::topics::kMasterBudget, b.Key(), b);
+    }
+
+    // A unit record as the test writes it (history, decisionRef, ...).
+    SnapshotBuilder& Org(const contracts::OrgUnit& u) {
+        return Put(contracts::topics::kMasterOrg, u.Key(), u);
+    }
+
+    // A decision of the finance unit on bfu.calendar (the latest per key stands, as in the
+    // table a service reads).
+    SnapshotBuilder& Closing(contracts::CalendarKind kind, int year, const std::string& ref,
+                             std::optional<std::string> period, const std::string& date,
+                             std::optional<std::string> by = std::nullopt) {
+        contracts::CalendarEvent e;
+        e.kind = kind;
+        e.year = year;
+        e.ref = ref;
+        e.period = std::move(period);
+        e.date = date;
+        e.by = std::move(by);
+        return Put(contracts::topics::kCalendar, e.Key(), e);
     }
 
     // A record whose value is whatever the test says (e.g. not an envelope at all).

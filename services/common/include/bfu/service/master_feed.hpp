@@ -20,10 +20,13 @@ namespace bfu::service {
 
 class MasterFeed {
 public:
-    // `base_topics` without the topic prefix, e.g. contracts::topics::kMasterOrg.
+    // `base_topics` without the topic prefix, e.g. contracts::topics::kMasterOrg (add
+    // kCalendar for the finance unit's closings). `rules`, when given, supply the mandates of
+    // units whose record says 0 (rules.hpp).
     [[nodiscard]] static std::shared_ptr<MasterFeed> Add(
         runtime::Context& ctx, std::string_view service,
-        const std::vector<std::string_view>& base_topics);
+        const std::vector<std::string_view>& base_topics,
+        std::shared_ptr<const MunicipalRules> rules = nullptr);
 
     // The master data built since the last Take, or nullptr.
     [[nodiscard]] std::shared_ptr<const MasterData> Take();
@@ -39,6 +42,7 @@ private:
     MasterTable* table_ = nullptr;
     std::string prefix_;
     int year_ = 0;
+    std::shared_ptr<const MunicipalRules> rules_;
     mutable std::mutex mu_;
     std::shared_ptr<const MasterData> pending_;
     std::shared_ptr<const MasterData> latest_;

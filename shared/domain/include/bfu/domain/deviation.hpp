@@ -94,6 +94,7 @@ struct DeviationRules {
     [[nodiscard]] const Threshold& ForLevel(Level l) const {
         return money_by_level[static_cast<std::size_t>(l)];
     }
+    bool operator==(const DeviationRules&) const = default;
 };
 
 // What a deviation is about. subject is empty for money kinds and the indicator id for
