@@ -57,6 +57,8 @@ struct HttpIngest::State {
     HttpIngestOptions options;
     std::shared_ptr<VoucherChecker> checker;
     runtime::Logger* log = nullptr;
+    // Business time: it decides which years and periods are open.
+    const core::Clock* clock = nullptr;
     runtime::Counter* accepted = nullptr;
     runtime::Counter* rejected = nullptr;
     runtime::Counter* duplicate = nullptr;
@@ -135,10 +137,9 @@ private:
     void Take(std::string_view element) {
         const std::size_t index = results_.size();
         if (!failure_.empty()) return;
-        core::WallClock clock;
         const auto origin = contracts::Origin::Http(request_id_ + ":" + std::to_string(index));
         auto d = Decide(*state_->checker, element, contracts::IngestWay::kHttp, origin,
-                        state_->options.topics, clock.Now());
+                        state_->options.topics, state_->clock->Now());
         taken_.Note(d.check, origin);
         if (!in_transaction_) {
             if (auto s = state_->producer->Begin(); !s.ok()) {
@@ -274,6 +275,7 @@ HttpIngest::HttpIngest(HttpIngestOptions options, std::shared_ptr<VoucherChecker
     state_->options = std::move(options);
     state_->checker = std::move(checker);
     state_->log = &ctx.logger();
+    state_->clock = &ctx.clock();
     auto& m = ctx.metrics();
     state_->accepted =
         &m.GetCounter("bfu_ingest_vouchers_total", "Vouchers decided", {{"result", "accepted"}});

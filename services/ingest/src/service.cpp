@@ -16,6 +16,7 @@
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/loop_component.hpp"
 #include "bfu/service/master_feed.hpp"
+#include "bfu/service/rules.hpp"
 #include "bfu/service/service_app.hpp"
 #include "bfu/service/service_config.hpp"
 
@@ -28,9 +29,12 @@ config::Schema MakeSchema() {
     service::AddKafkaFields(s, "ingest");
     AddInboxFields(s);
     service::AddFollowUpFields(s);
+    service::AddRulesFields(s);
     s.List("ingest.open_years", {},
-           "Fiscal years open for postings (empty: the follow-up year only)")
-        .List("ingest.closed_periods", {}, "Periods YYYYMM the controller has closed")
+           "Fiscal years open for postings, pinned (empty: the open years of the business date: "
+           "its year, the next from 1 December, the previous until closed)")
+        .List("ingest.closed_periods", {},
+              "Periods YYYYMM closed by configuration, beside `bfu period close`")
         .Secret("ingest.http.token",
                 "Bearer token of POST /v1/vouchers (environment only); unset: the endpoint "
                 "answers 503")
@@ -46,18 +50,25 @@ config::Schema MakeSchema() {
 
 void Wire(runtime::Context& ctx) {
     const auto& cfg = ctx.config();
-    const int year = service::FollowUpYear(cfg);
+    (void)service::FollowUpYear(cfg);  // checked at start: a year 1900-2999 or 0
+    const auto municipal = service::RulesFrom(cfg);
     CheckRules rules;
+    // followup.year pins the year; ingest.open_years pins those years; else the business date
+    // decides (docs/services/ingest.md, "Closed periods and years").
+    rules.lifecycle = service::LifecycleFrom(*municipal, cfg);
     for (const auto& y : cfg.GetList("ingest.open_years")) {
         rules.open_years.insert(service::ParseYearOrThrow("ingest.open_years", y));
     }
-    if (rules.open_years.empty()) rules.open_years.insert(year);
+    if (!rules.open_years.empty()) rules.lifecycle.pinned_years.clear();
     for (const auto& p : cfg.GetList("ingest.closed_periods")) {
         rules.closed_periods.insert(service::ParsePeriodOrThrow("ingest.closed_periods", p));
     }
     auto checker = std::make_shared<VoucherChecker>(rules);
-    auto master = service::MasterFeed::Add(
-        ctx, "ingest", {contracts::topics::kMasterOrg, contracts::topics::kMasterAccounts});
+    auto master =
+        service::MasterFeed::Add(ctx, "ingest",
+                                 {contracts::topics::kMasterOrg, contracts::topics::kMasterAccounts,
+                                  contracts::topics::kCalendar},
+                                 municipal);
     auto& log = ctx.logger();
 
     auto& metrics = ctx.metrics();
@@ -161,8 +172,8 @@ void Wire(runtime::Context& ctx) {
         master->WaitCaughtUp(st);
         decision_log->WaitLoaded(st);
     };
-    spec.handler = [=, &log](const std::vector<kafka::Message>& batch) {
-        const auto now = core::WallClock().Now();
+    spec.handler = [=, &log, &ctx](const std::vector<kafka::Message>& batch) {
+        const auto now = ctx.clock().Now();
         // Latest, not Take: the HTTP way sets it too, and must not be undone by an older one.
         if (auto md = master->Latest(); md && md != checker->master()) checker->SetMaster(md);
         const std::size_t n = batch.size();

@@ -4,6 +4,7 @@
 
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/domain/calendar.hpp"
+#include "bfu/domain/workdays.hpp"
 
 namespace bfu::ingest {
 
@@ -35,6 +36,24 @@ std::string LineField(std::size_t i, std::string_view name) {
 }
 
 }  // namespace
+
+VoucherChecker::VoucherChecker(CheckRules rules) : rules_(std::move(rules)) {
+    rules_.lifecycle.pinned_years.insert(rules_.open_years.begin(), rules_.open_years.end());
+}
+
+std::shared_ptr<const domain::LifecycleView> VoucherChecker::LifecycleOn(
+    core::TimePoint now) const {
+    const domain::Date today = domain::StockholmDate(now);
+    std::lock_guard lock(mu_);
+    if (!view_ || view_date_ != today || view_master_ != master_.get()) {
+        static const domain::ClosingBook kNone;
+        view_ = std::make_shared<const domain::LifecycleView>(domain::LifecycleView::On(
+            today, rules_.lifecycle, master_ ? master_->closings : kNone));
+        view_date_ = today;
+        view_master_ = master_.get();
+    }
+    return view_;
+}
 
 void VoucherChecker::SetMaster(std::shared_ptr<const service::MasterData> master) {
     std::lock_guard lock(mu_);
@@ -161,7 +180,7 @@ CheckResult VoucherChecker::Prepare(std::string_view payload, const contracts::O
                               "no organisation published yet: run `bfu import org FILE` first")});
     }
     std::vector<contracts::LedgerLine> lines;
-    auto reasons = Validate(*voucher, *md, lines);
+    auto reasons = Validate(*voucher, *md, *LifecycleOn(now), lines);
     // Fields point into the original payload, so inside an envelope they start at /data (as
     // the schema errors above do).
     for (auto& r : reasons) {
@@ -205,7 +224,7 @@ CheckResult VoucherChecker::Finish(CheckResult prepared, const contracts::Origin
 
 std::vector<RejectReason> VoucherChecker::Validate(
     const contracts::Voucher& v, const service::MasterData& md,
-    std::vector<contracts::LedgerLine>& lines) const {
+    const domain::LifecycleView& lifecycle, std::vector<contracts::LedgerLine>& lines) const {
     std::vector<RejectReason> reasons;
     auto date = domain::Date::Parse(v.date);
     if (!date.ok()) {
@@ -279,15 +298,20 @@ std::vector<RejectReason> VoucherChecker::Validate(
                                      "cost centre " + unit + " is not in the organisation"));
             continue;
         }
-        if (!rules_.open_years.empty() && rules_.open_years.count(period.year()) == 0) {
+        if (rules_.closed_periods.count(period.ToString()) != 0) {
+            const auto open = lifecycle.FirstOpenFrom(period);
             reasons.push_back(Reason(
-                "year_not_open", period_field(), line_no,
-                "fiscal year " + std::to_string(period.year()) + " is not open for postings"));
+                "period_closed", period_field(), line_no,
+                "perioden " + domain::PeriodDash(period) +
+                    " är stängd (ingest.closed_periods): bokför rättelsen i en öppen period" +
+                    (open ? " (tidigast " + domain::PeriodDash(*open) + ")" : std::string())));
             continue;
         }
-        if (rules_.closed_periods.count(period.ToString()) != 0) {
-            reasons.push_back(Reason("period_closed", period_field(), line_no,
-                                     "period " + period.ToString() + " is closed"));
+        if (const auto status = lifecycle.StatusOf(period); !status.open()) {
+            const bool not_open = status.state == domain::PeriodState::kYearNotOpenYet ||
+                                  status.state == domain::PeriodState::kYearNotOpen;
+            reasons.push_back(Reason(not_open ? "year_not_open" : "period_closed", period_field(),
+                                     line_no, domain::ClosedPeriodMessage(period, lifecycle)));
             continue;
         }
         contracts::LedgerLine out;

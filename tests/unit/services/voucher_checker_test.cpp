@@ -349,6 +349,97 @@ TEST_F(VoucherCheckerTest, ChecksRejectedVoucherAfreshWhenItIsSentAgain) {
     EXPECT_EQ(Check(mended, 32).kind, Kind::kDuplicate);
 }
 
+// The lifecycle on the business date (docs/services/ingest.md, "Closed periods and years"):
+// nothing pinned, so the date of `now` decides which years and periods are open.
+class LifecycleCheck : public ::testing::Test {
+protected:
+    void SetMasterWith(const test::SnapshotBuilder& b) {
+        auto md = service::MasterData::Build(b.snapshot(), "", test::kYear);
+        ASSERT_TRUE(md.ok()) << md.error().ToString();
+        checker_.SetMaster(*md);
+    }
+    // One 500 kr material line on ENH1 dated `date`, checked on business date `today`.
+    CheckResult On(const char* today, const std::string& date) {
+        auto j = TwoLines("4010", "ENH1", date);
+        j["voucherId"] = "L-" + std::to_string(++n_);
+        const auto now = domain::FromStockholm(domain::Date::Parse(today).value(), 12, 0);
+        return checker_.Check(j.dump(), KafkaAt(n_), now);
+    }
+    static std::string Reason(const CheckResult& r) {
+        return r.rejected.reasons.empty()
+                   ? std::string()
+                   : r.rejected.reasons.back().code + ": " + r.rejected.reasons.back().message;
+    }
+    VoucherChecker checker_{CheckRules{}};
+    int n_ = 0;
+};
+
+TEST_F(LifecycleCheck, ClosesPeriodsOnTheirCloseDayAndSaysHowToCorrect) {
+    SetMasterWith(test::StandardBuilder());
+    // February's close day is 6 March 2026 (its fifth working day): open that day, not after.
+    EXPECT_EQ(On("2026-03-06", "2026-02-27").kind, Kind::kAccepted);
+    const auto r = On("2026-03-09", "2026-02-27");
+    ASSERT_EQ(r.kind, Kind::kRejected);
+    EXPECT_EQ(Reason(r),
+              "period_closed: perioden 2026-02 är stängd enligt tidplanen (sista dag att bokföra "
+              "var 2026-03-06): bokför rättelsen i en öppen period (tidigast 2026-03)");
+    EXPECT_EQ(r.rejected.reasons.back().field, "/date");
+    EXPECT_EQ(On("2026-03-09", "2026-03-02").kind, Kind::kAccepted);
+}
+
+TEST_F(LifecycleCheck, AClosingByTheFinanceUnitTakesEffectAtOnce) {
+    using K = contracts::CalendarKind;
+    auto b = test::StandardBuilder();
+    b.Closing(K::kPeriodClosed, 2026, "202603", "202603", "2026-04-01", "ekonomi@ex.se");
+    SetMasterWith(b);
+    const auto r = On("2026-04-02", "2026-03-31");
+    ASSERT_EQ(r.kind, Kind::kRejected);
+    EXPECT_EQ(Reason(r),
+              "period_closed: perioden 2026-03 är stängd (stängdes 2026-04-01 av ekonomi@ex.se): "
+              "bokför rättelsen i en öppen period (tidigast 2026-04)");
+    // Reopened for a correction: open again, whatever the timetable says.
+    b.Closing(K::kPeriodReopened, 2026, "202603", "202603", "2026-04-20", "ekonomi@ex.se");
+    SetMasterWith(b);
+    EXPECT_EQ(On("2026-04-21", "2026-03-31").kind, Kind::kAccepted);
+}
+
+TEST_F(LifecycleCheck, TwoYearsAreOpenAcrossNewYear) {
+    SetMasterWith(test::StandardBuilder());
+    // In November the next year is not open; from 1 December it is.
+    const auto early = On("2026-11-30", "2027-01-04");
+    ASSERT_EQ(early.kind, Kind::kRejected);
+    EXPECT_EQ(Reason(early),
+              "year_not_open: räkenskapsåret 2027 är inte öppnat ännu (det öppnar 2026-12-01): "
+              "kontrollera verifikationens datum eller periodiseringsperiod");
+    EXPECT_EQ(On("2026-12-15", "2027-01-04").kind, Kind::kAccepted);
+    // In January both take postings: the new year, and December's closing adjustments.
+    EXPECT_EQ(On("2027-01-20", "2027-01-19").kind, Kind::kAccepted);
+    EXPECT_EQ(On("2027-01-20", "2026-12-31").kind, Kind::kAccepted);
+    EXPECT_EQ(On("2027-01-20", "2026-11-30").kind, Kind::kRejected);
+    // After the arsbokslut day (26 February 2027) 2026 is closed.
+    EXPECT_EQ(On("2027-02-26", "2026-12-31").kind, Kind::kAccepted);
+    const auto late = On("2027-03-01", "2026-12-31");
+    ASSERT_EQ(late.kind, Kind::kRejected);
+    EXPECT_EQ(Reason(late),
+              "period_closed: räkenskapsåret 2026 är stängt enligt tidplanen (årsbokslut "
+              "2027-02-26), så perioden 2026-12 är stängd: bokför rättelsen i en öppen period "
+              "(tidigast 2027-02)");
+}
+
+TEST_F(LifecycleCheck, AYearClosedByDecisionTakesNoMoreAdjustments) {
+    using K = contracts::CalendarKind;
+    auto b = test::StandardBuilder();
+    b.Closing(K::kYearClosed, 2026, "arsbokslut", std::nullopt, "2027-02-10", "ekonomi@ex.se");
+    SetMasterWith(b);
+    const auto r = On("2027-02-11", "2026-12-31");
+    ASSERT_EQ(r.kind, Kind::kRejected);
+    EXPECT_NE(Reason(r).find("räkenskapsåret 2026 är stängt (årsbokslut 2027-02-10 av "
+                             "ekonomi@ex.se)"),
+              std::string::npos)
+        << Reason(r);
+    EXPECT_EQ(On("2027-02-11", "2027-02-01").kind, Kind::kAccepted);
+}
+
 TEST(VoucherChecker, AcceptsVoucherRejectedForWantOfMasterDataOnceMasterDataArrives) {
     VoucherChecker checker(CheckRules{{2026}, {}});
     auto first = checker.Check(ValidVoucher().dump(), KafkaAt(1), test::TestNow());

@@ -7,6 +7,13 @@
 // Reason codes: schema, invalid_date, unbalanced, unknown_account, inactive_account,
 // unknown_unit, year_not_open, period_closed, no_master_data.
 //
+// Open years and closed periods follow the year's lifecycle (domain/lifecycle.hpp) on the
+// business date of `now`: the clock's year, the next from 1 December, the previous until it is
+// closed; periods closed by the finance unit (bfu.calendar, in the master data's closings) or
+// by the timetable's close days. A line into a closed period is rejected with period_closed and
+// a Swedish message naming the period, why it is closed and how to correct ("bokför rättelsen
+// i en öppen period"); a line into a year that is not open with year_not_open.
+//
 // Lifecycle: one per ingest instance, shared by every way in (the Kafka loop, the HTTP
 // endpoint, the inbox). SetMaster swaps in new master data while Check runs on other threads.
 // The duplicate register holds source:voucherId of every voucher accepted, with where it was
@@ -32,13 +39,25 @@
 
 #include "bfu/contracts/ledger.hpp"
 #include "bfu/core/clock.hpp"
+#include "bfu/domain/lifecycle.hpp"
 #include "bfu/service/master_data.hpp"
 
 namespace bfu::ingest {
 
 struct CheckRules {
-    std::set<int> open_years;              // fiscal years that accept postings
-    std::set<std::string> closed_periods;  // YYYYMM the controller has closed
+    CheckRules() = default;
+    CheckRules(std::set<int> open, std::set<std::string> closed, domain::LifecycleRules rules = {})
+        : open_years(std::move(open)),
+          closed_periods(std::move(closed)),
+          lifecycle(std::move(rules)) {}
+
+    // Pinned years (ingest.open_years): exactly these are open, and only decisions close their
+    // periods. Empty: the lifecycle's open years on the business date.
+    std::set<int> open_years;
+    // YYYYMM closed by configuration (ingest.closed_periods), beside the decisions.
+    std::set<std::string> closed_periods;
+    // Close day, chosen dates, calendar, pinned years (followup.year) - the rules file's.
+    domain::LifecycleRules lifecycle;
 };
 
 struct CheckResult {
@@ -56,7 +75,7 @@ struct CheckResult {
 
 class VoucherChecker {
 public:
-    explicit VoucherChecker(CheckRules rules) : rules_(std::move(rules)) {}
+    explicit VoucherChecker(CheckRules rules);
 
     void SetMaster(std::shared_ptr<const service::MasterData> master);
     [[nodiscard]] std::shared_ptr<const service::MasterData> master() const;
@@ -86,10 +105,15 @@ public:
     // Vouchers in the register.
     [[nodiscard]] std::size_t Remembered() const;
 
+    // The lifecycle on the business date of `now` with the current master data's closings
+    // (computed once per date and master data).
+    [[nodiscard]] std::shared_ptr<const domain::LifecycleView> LifecycleOn(
+        core::TimePoint now) const;
+
 private:
     [[nodiscard]] std::vector<contracts::RejectReason> Validate(
         const contracts::Voucher& v, const service::MasterData& md,
-        std::vector<contracts::LedgerLine>& lines) const;
+        const domain::LifecycleView& lifecycle, std::vector<contracts::LedgerLine>& lines) const;
 
     // The first acceptance of `key` by another delivery than `origin`, if any.
     [[nodiscard]] std::optional<contracts::Origin> AcceptedElsewhere(
@@ -98,6 +122,10 @@ private:
     CheckRules rules_;
     mutable std::mutex mu_;
     std::shared_ptr<const service::MasterData> master_;
+    // The lifecycle of view_date_ with view_master_'s closings (under mu_).
+    mutable std::shared_ptr<const domain::LifecycleView> view_;
+    mutable domain::Date view_date_;
+    mutable const service::MasterData* view_master_ = nullptr;
     mutable std::mutex seen_mu_;
     std::unordered_map<std::string, contracts::Origin> seen_;  // voucher key -> first acceptance
 };
