@@ -318,6 +318,63 @@ TEST_F(DecideE2e, APlanBeyondTheSektorsMandateIsDecidedAndMovesTheForecast) {
     ASSERT_EQ(s2["measures"].size(), 2u);
     for (const auto& m : s2["measures"]) EXPECT_EQ(m["statusCode"], "beslutad");
 
+    // The managers' web page speaks HTTP JSON to casework: a comment on the deviation, a refusal
+    // naming its field in Swedish, and the sektor's casework as the page reads it.
+    const int http = http_ports_.at("casework");
+    auto commented = bfu::testing::HttpRequest(http, "POST", "/v1/casework",
+                                               json{{"op", "comment.add"},
+                                                    {"deviation", kDeviation},
+                                                    {"text", "Vi följer upp bemanningen i maj."},
+                                                    {"by", kSara},
+                                                    {"commandId", "e2e-comment"}}
+                                                   .dump(),
+                                               {"Content-Type: application/json"});
+    ASSERT_EQ(commented.status, 200) << commented.body;
+    EXPECT_EQ(json::parse(commented.body)["result"]["unit"], "S2") << commented.body;
+    auto no_text = bfu::testing::HttpRequest(
+        http, "POST", "/v1/casework",
+        json{{"op", "comment.add"}, {"deviation", kDeviation}, {"by", kSara}}.dump(),
+        {"Content-Type: application/json"});
+    EXPECT_EQ(no_text.status, 400) << no_text.body;
+    const json refusal = json::parse(no_text.body, nullptr, false);
+    EXPECT_EQ(refusal["error"]["field"], "text") << no_text.body;
+    EXPECT_NE(refusal["error"]["message"].get<std::string>().find("kommentarens text"),
+              std::string::npos)
+        << no_text.body;
+    json page;
+    ASSERT_TRUE(Eventually(
+        [&] {
+            auto r = bfu::testing::HttpGet(http, "/v1/casework/units/S2");
+            if (r.status != 200) return false;
+            page = json::parse(r.body, nullptr, false);
+            return page.is_object() && page["result"]["comments"].size() == 1;
+        },
+        30s))
+        << page.dump();
+    EXPECT_EQ(page["result"]["plans"][0]["decisionRef"], "§ 45/2026");
+    EXPECT_EQ(page["result"]["comments"][0]["text"], "Vi följer upp bemanningen i maj.");
+    EXPECT_EQ(bfu::testing::HttpGet(http, "/v1/casework/units/FINNS-INTE").status, 404);
+    ASSERT_TRUE(Eventually([&] { return Summary("S2")["comments"].size() == 1; }, 30s));
+
+    // bfu status S2 shows it to the controller, in Swedish.
+    {
+        const auto out = dir_ / "status-S2.txt";
+        bfu::testing::ChildProcess bfu(bfu::testing::BinaryDir() + "/tools/bfu",
+                                       {{"BFU_KAFKA_BROKERS", brokers_},
+                                        {"BFU_KAFKA_TOPIC_PREFIX", prefix_},
+                                        {"BFU_REDIS_URL", redis_url_},
+                                        {"BFU_REDIS_PREFIX", prefix_}},
+                                       out.string(), {"status", "S2"});
+        ASSERT_TRUE(Eventually([&] { return !bfu.Running(); }, 60s));
+        const std::string text = bfu::testing::Slurp(out);
+        for (const std::string want :
+             {"Åtgärder och beslut", "Åtgärdsplan personalkostnader omsorg", "beslut § 45/2026",
+              "senaste beslut: § 45/2026", "Färre timvikarier i hemtjänsten",
+              "Vi följer upp bemanningen i maj."}) {
+            EXPECT_NE(text.find(want), std::string::npos) << want << "\n---\n" << text;
+        }
+    }
+
     // Every service restarts: nothing of it has changed.
     const json before = Summary("S2");
     const auto forecast_before = LatestForecast("S2");

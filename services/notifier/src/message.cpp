@@ -191,6 +191,34 @@ json DeviationData(const contracts::DeviationEvent& e, const service::MasterData
     return j;
 }
 
+json CaseworkData(const std::vector<contracts::CaseMeasure>& measures,
+                  const std::vector<contracts::CasePlan>& plans) {
+    if (measures.empty() && plans.empty()) return nullptr;
+    static constexpr const char* kMeasureStatus[] = {"föreslagen", "beslutad", "pågår", "genomförd",
+                                                     "avbruten"};
+    static constexpr const char* kPlanState[] = {"utkast", "föreslagen", "beslutad",
+                                                 "återremitterad", "avslagen"};
+    json ms = json::array();
+    for (const auto& m : measures) {
+        json j{{"text", m.text},
+               {"status", kMeasureStatus[static_cast<int>(m.status)]},
+               {"effekt", text::SignedKr(m.effect_ore_per_month)},
+               {"fran", text::PeriodText(m.from_period)}};
+        if (m.to_period) j["till"] = text::PeriodText(*m.to_period);
+        ms.push_back(std::move(j));
+    }
+    json ps = json::array();
+    for (const auto& p : plans) {
+        json j{{"titel", p.title}, {"status", kPlanState[static_cast<int>(p.state)]}};
+        if (p.decision_ref) j["beslut"] = *p.decision_ref;
+        ps.push_back(std::move(j));
+    }
+    return json{{"har_atgarder", !ms.empty()},
+                {"atgarder", ms},
+                {"har_planer", !ps.empty()},
+                {"planer", ps}};
+}
+
 core::Result<Rendered> Render(const text::Templates& templates, std::string_view base,
                               const json& data) {
     const std::string b(base);

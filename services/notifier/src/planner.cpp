@@ -231,7 +231,8 @@ Links Planner::LinksFor(const contracts::DeviationEvent& e, const contracts::Per
 
 core::Result<std::vector<contracts::Alert>> Planner::ForEvent(
     const contracts::DeviationEvent& e, const service::MasterData* master,
-    const std::vector<AlertState>& earlier, core::TimePoint now) const {
+    const std::vector<AlertState>& earlier, core::TimePoint now,
+    const nlohmann::json* casework) const {
     std::vector<contracts::Alert> out;
     const bool alerted_before = std::any_of(earlier.begin(), earlier.end(), [](const auto& a) {
         return a.planned.channel != AlertChannel::kZmq;
@@ -288,7 +289,8 @@ core::Result<std::vector<contracts::Alert>> Planner::ForEvent(
             }
         }
         const Links links = LinksFor(e, t.link_person, a.alert_id, now);
-        const json data = DeviationData(e, master, t.person, t.role, links);
+        json data = DeviationData(e, master, t.person, t.role, links);
+        if (casework != nullptr && !casework->is_null()) data["arende"] = *casework;
         auto rendered = Render(*templates_,
                                a.about == AlertAbout::kReminder ? "paminnelse" : "avvikelse", data);
         if (!rendered.ok()) return std::move(rendered).error();

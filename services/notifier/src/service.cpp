@@ -12,6 +12,7 @@
 #include "bfu/contracts/topics.hpp"
 #include "bfu/notifier/alert_log.hpp"
 #include "bfu/notifier/answers.hpp"
+#include "bfu/notifier/casework_index.hpp"
 #include "bfu/notifier/dispatcher.hpp"
 #include "bfu/notifier/mime.hpp"
 #include "bfu/notifier/planner.hpp"
@@ -182,6 +183,12 @@ void Wire(runtime::Context& ctx) {
         service::KafkaSettings(cfg, "notifier", "plans"),
         std::vector<std::string>{service::Topic(cfg, contracts::topics::kCasePlans)},
         service::MasterTable::OnChange{}, ctx, "bfu_notifier_plan_records");
+    auto& measures = ctx.Emplace<service::MasterTable>(
+        service::KafkaSettings(cfg, "notifier", "measures"),
+        std::vector<std::string>{service::Topic(cfg, contracts::topics::kCaseMeasures)},
+        service::MasterTable::OnChange{}, ctx, "bfu_notifier_measure_records");
+    // Used from the consume loop's thread only.
+    auto casework = std::make_shared<CaseworkIndex>();
 
     // Live alerts go out on the PUB socket from the consume loop's thread.
     auto live_channel = std::make_shared<LiveChannel>(cfg.GetString("zmq.pub_endpoint"));
@@ -212,12 +219,17 @@ void Wire(runtime::Context& ctx) {
         }
         alert_log.Apply(written);
     };
-    spec.before_start = [master, &alert_log, &deviations](std::stop_token st) {
+    spec.before_start = [master, &alert_log, &deviations, &plans, &measures](std::stop_token st) {
         master->WaitCaughtUp(st);
         (void)alert_log.WaitCaughtUp(st);
         (void)deviations.WaitCaughtUp(st);
+        while (!st.stop_requested() && !plans.WaitCaughtUp(std::chrono::milliseconds(200))) {
+        }
+        while (!st.stop_requested() && !measures.WaitCaughtUp(std::chrono::milliseconds(200))) {
+        }
     };
-    spec.handler = [=, &log, &alert_log, &ctx](const std::vector<kafka::Message>& messages) {
+    spec.handler = [=, &log, &alert_log, &ctx, &plans,
+                    &measures](const std::vector<kafka::Message>& messages) {
         std::vector<kafka::Outcome> outcomes(messages.size());
         const auto md = master->Latest();
         for (std::size_t i = 0; i < messages.size(); ++i) {
@@ -253,7 +265,9 @@ void Wire(runtime::Context& ctx) {
                 }
                 live_record = l->record;
             }
-            auto alerts = planner->ForEvent(*event, md.get(), earlier, now);
+            const auto answering =
+                casework->For(event->deviation_id.value(), measures.Snapshot(), plans.Snapshot());
+            auto alerts = planner->ForEvent(*event, md.get(), earlier, now, &answering);
             if (!alerts.ok()) {
                 // A template that fails on this event: poison, with the reason in the DLQ.
                 log.Warn("alerts not planned", {{"deviation", event->deviation_id.value()},

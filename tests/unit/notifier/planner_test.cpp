@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "bfu/domain/timetable.hpp"
+#include "bfu/notifier/casework_index.hpp"
 #include "bfu/notifier/message.hpp"
 #include "bfu/notifier/mime.hpp"
 #include "bfu/notifier/reminders.hpp"
@@ -141,8 +142,8 @@ protected:
 
     std::vector<Alert> Plan(const Planner& planner, const DeviationEvent& e,
                             const std::vector<AlertState>& earlier = {},
-                            core::TimePoint now = test::TestNow()) {
-        auto alerts = planner.ForEvent(e, master_.get(), earlier, now);
+                            core::TimePoint now = test::TestNow(), const json* casework = nullptr) {
+        auto alerts = planner.ForEvent(e, master_.get(), earlier, now, casework);
         EXPECT_TRUE(alerts.ok()) << alerts.error().ToString();
         if (!alerts.ok()) return {};
         for (const auto& a : *alerts) {
@@ -419,6 +420,118 @@ TEST_F(PlannerTest, AChangedEventRepliesToTheThread) {
         EXPECT_TRUE(Contains(a.content->subject, "Ändrad")) << a.content->subject;
     }
     for (const auto& a : opened) EXPECT_EQ(ids.count(a.alert_id), 0U) << "ids differ per seq";
+}
+
+// What casework holds about ENH1's deviation: one measure naming it, one in a plan that answers
+// it (listed once though the plan names it too), one about another deviation, and the plan.
+std::shared_ptr<const service::MasterSnapshot> CaseMeasures() {
+    auto snap = std::make_shared<service::MasterSnapshot>();
+    auto put = [&](const std::string& id, std::optional<std::string> deviation,
+                   const std::string& text, std::int64_t effect, contracts::MeasureStatus status,
+                   std::optional<std::string> to = std::nullopt) {
+        contracts::MeasureEvent e;
+        e.measure.id = core::MeasureId(id);
+        if (deviation) e.measure.deviation_id = core::DeviationId(*deviation);
+        e.measure.unit = core::UnitId("ENH1");
+        e.measure.area = core::UnitId("VER");
+        e.measure.text = text;
+        e.measure.responsible = {"Olof Björk", "verksamhetschef", "olof@ex.se"};
+        e.measure.effect_ore_per_month = effect;
+        e.measure.from_period = "202605";
+        e.measure.to_period = std::move(to);
+        e.measure.status = status;
+        e.by = e.measure.responsible;
+        e.at = "2026-04-02T12:00:00.000Z";
+        (*snap)[std::string(contracts::topics::kCaseMeasures)][id] =
+            contracts::EncodeMessage(e, {"m-" + id, "bfu/test", test::TestNow(), id});
+    };
+    put("m1", std::string(kDeviation), "Färre timvikarier", -4'000'000,
+        contracts::MeasureStatus::kOngoing);
+    put("m2", std::nullopt, "Samordnade scheman", -2'500'050, contracts::MeasureStatus::kDecided,
+        "202612");
+    put("m3", std::string("budget:2026:ENH2"), "Annat", -1'000'000,
+        contracts::MeasureStatus::kProposed);
+    return snap;
+}
+
+std::shared_ptr<const service::MasterSnapshot> CasePlans() {
+    auto snap = std::make_shared<service::MasterSnapshot>();
+    contracts::PlanEvent e;
+    e.plan.id = "plan-1";
+    e.plan.sektor = core::UnitId("SEK");
+    e.plan.body = core::UnitId("NAM");
+    e.plan.title = "Hemtjänst i balans";
+    e.plan.text = "Hur ramen hålls.";
+    e.plan.deviations = {core::DeviationId(kDeviation)};
+    e.plan.measures = {core::MeasureId("m2"), core::MeasureId("m1")};
+    e.plan.state = contracts::PlanState::kDecided;
+    e.plan.decision_ref = "§ 45/2026";
+    e.by = {"Sara Nord", "sektorchef", "sara@ex.se"};
+    e.at = "2026-04-20T12:00:00.000Z";
+    (*snap)[std::string(contracts::topics::kCasePlans)]["plan-1"] =
+        contracts::EncodeMessage(e, {"p-1", "bfu/test", test::TestNow(), "plan-1"});
+    return snap;
+}
+
+TEST(CaseworkIndexTest, FindsTheMeasuresAndPlansAnsweringADeviation) {
+    CaseworkIndex index;
+    const auto measures = CaseMeasures();
+    const auto plans = CasePlans();
+    const json j = index.For(kDeviation, measures, plans);
+    ASSERT_TRUE(j.is_object()) << j.dump();
+    ASSERT_EQ(j["atgarder"].size(), 2U) << j.dump(2);
+    EXPECT_EQ(j["atgarder"][0]["text"], "Färre timvikarier");
+    EXPECT_EQ(j["atgarder"][0]["status"], "pågår");
+    EXPECT_EQ(j["atgarder"][0]["effekt"], text::SignedKr(-4'000'000));
+    EXPECT_EQ(j["atgarder"][0]["fran"], "maj 2026");
+    EXPECT_FALSE(j["atgarder"][0].contains("till"));
+    EXPECT_EQ(j["atgarder"][1]["text"], "Samordnade scheman");
+    EXPECT_EQ(j["atgarder"][1]["till"], "december 2026");
+    ASSERT_EQ(j["planer"].size(), 1U);
+    EXPECT_EQ(j["planer"][0]["status"], "beslutad");
+    EXPECT_EQ(j["planer"][0]["beslut"], "§ 45/2026");
+    // Another deviation sees only its own measure; one with none gets null.
+    const json other = index.For("budget:2026:ENH2", measures, plans);
+    ASSERT_EQ(other["atgarder"].size(), 1U);
+    EXPECT_FALSE(other["har_planer"].get<bool>());
+    EXPECT_TRUE(index.For("budget:2026:VER", measures, plans).is_null());
+    EXPECT_TRUE(index.For(kDeviation, nullptr, nullptr).is_null()) << "rebuilt on a new snapshot";
+}
+
+TEST_F(PlannerTest, AChangedEventShowsTheMeasuresAndThePlanAnsweringIt) {
+    const Planner planner = MakePlanner();
+    const auto opened = Plan(planner, OpenedBeyondTwoMandates());
+    CaseworkIndex index;
+    const json casework = index.For(kDeviation, CaseMeasures(), CasePlans());
+    const auto alerts =
+        Plan(planner,
+             Wire(test::BudgetEvent(TransitionType::kChanged, 80'000'000, Severity::kCritical, 2)),
+             StatesOf(opened), test::TestNow(), &casework);
+    const Alert* maja = nullptr;
+    for (const auto& a : alerts) {
+        if (a.channel == AlertChannel::kEmail && a.recipient.email == "maja@ex.se") maja = &a;
+    }
+    ASSERT_NE(maja, nullptr);
+    ASSERT_TRUE(maja->content && maja->content->html);
+    const std::string& t = maja->content->text;
+    EXPECT_TRUE(Contains(
+        t, "Färre timvikarier (pågår): " + text::SignedKr(-4'000'000) + " per månad från maj 2026"))
+        << t;
+    EXPECT_TRUE(Contains(t, "till december 2026")) << t;
+    EXPECT_TRUE(Contains(t, "Åtgärdsplan: Hemtjänst i balans (beslutad, beslut § 45/2026)")) << t;
+    const std::string& h = *maja->content->html;
+    EXPECT_TRUE(Contains(h, "<caption>Åtgärder</caption>")) << h;
+    EXPECT_TRUE(Contains(h, "<th scope=\"col\">Effekt per månad</th>")) << h;
+    // Without casework the message has no such section.
+    const auto bare =
+        Plan(planner,
+             Wire(test::BudgetEvent(TransitionType::kChanged, 80'000'000, Severity::kCritical, 2)),
+             StatesOf(opened));
+    for (const auto& a : bare) {
+        if (a.content) {
+            EXPECT_FALSE(Contains(a.content->text, "Åtgärder:")) << a.alert_id;
+        }
+    }
 }
 
 TEST_F(PlannerTest, AClosedEventGoesExactlyToThoseAlertedBeforeWithoutLinks) {
@@ -803,10 +916,12 @@ TEST_F(NoEnglish, InEveryKindOfMessageAndPage) {
     // opened (beyond mandate, causes, links), changed, closed.
     const auto opened = Plan(planner, OpenedBeyondTwoMandates());
     CheckAll(opened);
+    CaseworkIndex index;
+    const json casework = index.For(kDeviation, CaseMeasures(), CasePlans());
     const auto changed =
         Plan(planner,
              Wire(test::BudgetEvent(TransitionType::kChanged, 80'000'000, Severity::kCritical, 2)),
-             StatesOf(opened));
+             StatesOf(opened), test::TestNow(), &casework);
     CheckAll(changed);
     CheckAll(Plan(planner,
                   Wire(test::BudgetEvent(TransitionType::kClosed, 1'000'000, Severity::kMinor, 3)),

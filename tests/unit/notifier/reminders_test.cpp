@@ -11,6 +11,8 @@
 
 #include "bfu/notifier/mime.hpp"
 #include "bfu/notifier/planner.hpp"
+#include "bfu/service/deviation_table.hpp"
+#include "bfu/service/deviation_wire.hpp"
 #include "bfu/text/swedish.hpp"
 #include "notifier_fixture.hpp"
 
@@ -204,6 +206,101 @@ TEST_F(Reminders, TheRenderedReminderIsSwedishAndNamesTheDate) {
         << a->content->subject;
     EXPECT_NE(a->content->text.find("Hemtjänst"), std::string::npos) << a->content->text;
     EXPECT_TRUE(a->content->html);
+}
+
+// ---- S9: the action plan a deviation beyond the nämnd's mandate needs ------------------
+
+class PlanReminders : public ::testing::Test {
+protected:
+    void SetUp() override {
+        master_ = test::NotifierMaster();
+        ASSERT_NE(master_, nullptr);
+    }
+
+    // ENH1's budget deviation opened at TestNow (Tuesday 31 March 2026, 14:00 CEST), folded
+    // the way every reader of bfu.deviations folds it.
+    std::vector<service::DeviationRecord> Open(std::int64_t deviation_ore) {
+        service::DeviationFold fold;
+        (void)fold.Apply(
+            service::ToWire(test::BudgetEvent(domain::TransitionType::kOpened, deviation_ore,
+                                              domain::Severity::kCritical, 1),
+                            master_->org, test::TestNow(), std::nullopt));
+        return fold.Open();
+    }
+
+    std::vector<Reminder> Due(const std::vector<service::DeviationRecord>& open,
+                              core::TimePoint now, bool decided = false,
+                              const std::set<std::string>& sent = {}) {
+        return DuePlanReminders(
+            open, *master_, now, ReminderPolicy{},
+            [&](const std::string& id) {
+                asked_.insert(id);
+                return decided;
+            },
+            [&](const std::string& id) { return sent.count(id) != 0; });
+    }
+
+    std::shared_ptr<const service::MasterData> master_;
+    std::set<std::string> asked_;
+};
+
+TEST_F(PlanReminders, TheSektorchefIsRemindedTenWorkingDaysAfterTheDeviationOpened) {
+    // 4 000 000 kr over: beyond Omsorgsnämnden's mandate of 3 000 000 kr.
+    const auto open = Open(400'000'000);
+    ASSERT_EQ(open.size(), 1U);
+    // Ten working days from Tuesday 31 March 14:00 over Easter (3 and 6 April are holidays):
+    // Thursday 16 April 14:00.
+    EXPECT_TRUE(Due(open, Local(4, 16, 13, 59)).empty());
+    const auto due = Due(open, Local(4, 16, 14, 0));
+    ASSERT_EQ(due.size(), 1U);
+    EXPECT_EQ(due[0].about, AlertAbout::kPlanDue);
+    EXPECT_EQ(due[0].to.email, "sara@ex.se");
+    EXPECT_EQ(due[0].unit.value(), "SEK");
+    EXPECT_EQ(due[0].alert_id.rfind("plan-due.", 0), 0U) << due[0].alert_id;
+    EXPECT_NE(due[0].alert_id.find(".1:sara-ex.se"), std::string::npos) << due[0].alert_id;
+    EXPECT_EQ(due[0].data["rubrik"], "Åtgärdsplan saknas för Hemtjänst Öst");
+    const std::string text = due[0].data["beskrivning"];
+    EXPECT_NE(text.find(text::SignedKr(400'000'000)), std::string::npos) << text;
+    EXPECT_NE(text.find("Omsorgsnämnden"), std::string::npos) << text;
+    EXPECT_EQ(asked_, std::set<std::string>{open[0].id().value()});
+}
+
+TEST_F(PlanReminders, ADecidedPlanOrASentReminderStopsIt) {
+    const auto open = Open(400'000'000);
+    const auto later = Local(4, 20, 9);
+    ASSERT_EQ(Due(open, later).size(), 1U);
+    EXPECT_TRUE(Due(open, later, /*decided=*/true).empty());
+    const std::string id = Due(open, later)[0].alert_id;
+    EXPECT_TRUE(Due(open, later, false, {id}).empty());
+}
+
+TEST_F(PlanReminders, NoPlanIsAskedWithinTheNamndsMandateOrForAFavourableDeviation) {
+    const auto later = Local(5, 20, 9);
+    // 2 000 000 kr: beyond the sektor's mandate, within the nämnd's.
+    EXPECT_TRUE(Due(Open(200'000'000), later).empty());
+    // 4 000 000 kr under budget.
+    EXPECT_TRUE(Due(Open(-400'000'000), later).empty());
+    // A closed deviation needs no plan.
+    auto closed = Open(400'000'000);
+    closed[0].open = false;
+    EXPECT_TRUE(Due(closed, later).empty());
+}
+
+TEST_F(PlanReminders, TheReminderRendersInSwedish) {
+    const auto due = Due(Open(400'000'000), Local(4, 16, 15));
+    ASSERT_EQ(due.size(), 1U);
+    auto templates = test::DefaultNotifierTemplates();
+    ASSERT_NE(templates, nullptr);
+    PlannerOptions o;
+    o.from = "bfu <bfu@kommun.se>";
+    const Planner planner(templates, nullptr, o);
+    auto a = planner.Timetable(due[0].alert_id, due[0].about, due[0].to, due[0].unit, due[0].data,
+                               Local(4, 16, 15));
+    ASSERT_TRUE(a.ok()) << a.error().ToString();
+    ASSERT_TRUE(a->content);
+    EXPECT_NE(a->content->subject.find("Åtgärdsplan saknas"), std::string::npos)
+        << a->content->subject;
+    EXPECT_NE(a->content->text.find("bfu plan propose"), std::string::npos) << a->content->text;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "bfu/contracts/analysis.hpp"
+#include "bfu/contracts/casework.hpp"
 #include "bfu/contracts/common.hpp"
 #include "bfu/core/result.hpp"
 #include "bfu/service/master_data.hpp"
@@ -46,6 +47,12 @@ struct Rendered {
     std::string text;
     std::string html;  // empty when the set has no "<base>.html"
 };
+
+// The measures and action plans answering a deviation, as template data under "arende":
+// {"har_atgarder", "atgarder": [{"text","status","effekt" (per month),"fran","till"}],
+//  "planer": [{"titel","status","beslut"}], "har_planer"}; null when there are none.
+[[nodiscard]] nlohmann::json CaseworkData(const std::vector<contracts::CaseMeasure>& measures,
+                                          const std::vector<contracts::CasePlan>& plans);
 
 // Renders "<base>.amne.txt", "<base>.txt" and "<base>.html" (if present) with `data`.
 [[nodiscard]] core::Result<Rendered> Render(const text::Templates& templates, std::string_view base,

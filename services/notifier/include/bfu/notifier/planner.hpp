@@ -62,10 +62,12 @@ public:
             std::shared_ptr<const LinkSigner> signer, PlannerOptions options);
 
     // The alerts for one event. `earlier`: what the log (and the batch so far) holds about
-    // this deviation, for closing messages and threading.
+    // this deviation, for closing messages and threading. `casework`: the measures and action
+    // plans answering the deviation (CaseworkData), shown in the message; null: none.
     [[nodiscard]] core::Result<std::vector<contracts::Alert>> ForEvent(
         const contracts::DeviationEvent& event, const service::MasterData* master,
-        const std::vector<AlertState>& earlier, core::TimePoint now) const;
+        const std::vector<AlertState>& earlier, core::TimePoint now,
+        const nlohmann::json* casework = nullptr) const;
 
     // The live message of an event that is alerted at all (nullopt otherwise).
     [[nodiscard]] std::optional<LiveAlert> Live(const contracts::DeviationEvent& event,
