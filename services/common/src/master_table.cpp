@@ -43,6 +43,28 @@ std::shared_ptr<const MasterSnapshot> MasterTable::Snapshot() const {
 void MasterTable::Run(std::stop_token stop) {
     auto& records = ctx_.metrics().GetGauge(gauge_, "Records held in the table", {});
     MasterSnapshot table;
+    // Records read but not yet published. A change is published when the topics fall quiet (a
+    // read finds nothing new), so that readers never see half of an import (e.g. a unit's
+    // income budget without its costs, which would open a deviation that does not exist);
+    // while records keep coming it is published at least every kMaxHold.
+    constexpr auto kMaxHold = std::chrono::seconds(2);
+    bool dirty = false;
+    std::chrono::steady_clock::time_point dirty_since;
+    // The gauge counts the records published (after on_change has taken them in), so that "the
+    // table holds N records" means its readers see them.
+    auto publish = [&] {
+        if (!dirty) return;
+        dirty = false;
+        auto snap = std::make_shared<const MasterSnapshot>(table);
+        {
+            std::lock_guard lock(mu_);
+            snapshot_ = snap;
+        }
+        if (on_change_) on_change_(*snap);
+        std::size_t count = 0;
+        for (const auto& [t, keyed] : table) count += keyed.size();
+        records.Set(static_cast<double>(count));
+    };
     TopicFollowerHooks hooks;
     hooks.on_batch = [&](const std::vector<kafka::Message>& batch) {
         for (const auto& m : batch) {
@@ -53,17 +75,13 @@ void MasterTable::Run(std::stop_token stop) {
                 keyed[m.key] = m.value;
             }
         }
-        std::size_t count = 0;
-        for (const auto& [t, keyed] : table) count += keyed.size();
-        records.Set(static_cast<double>(count));
-        auto snap = std::make_shared<const MasterSnapshot>(table);
-        {
-            std::lock_guard lock(mu_);
-            snapshot_ = snap;
-        }
-        if (on_change_) on_change_(*snap);
+        if (!dirty) dirty_since = std::chrono::steady_clock::now();
+        dirty = true;
+        if (std::chrono::steady_clock::now() - dirty_since >= kMaxHold) publish();
     };
+    hooks.on_idle = [&] { publish(); };
     hooks.on_caught_up = [&] {
+        publish();
         ctx_.logger().Info("master data caught up",
                            {{"records", static_cast<double>(records.Value())}});
         std::lock_guard lock(mu_);

@@ -39,6 +39,7 @@ core::Status FollowTopics(const kafka::KafkaConfig& config, const std::vector<st
             continue;
         }
         if (!batch->empty() && hooks.on_batch) hooks.on_batch(*batch);
+        if (batch->empty() && hooks.on_idle) hooks.on_idle();
         if (caught_up) continue;
         // Watermarks are asked for once (then kept until reached); a failed ask is asked again.
         auto done = (*reader)->CaughtUp(config.startup_timeout);

@@ -25,6 +25,8 @@ namespace bfu::service {
 struct TopicFollowerHooks {
     std::function<void(const std::vector<kafka::Message>&)> on_batch;  // records read, in order
     std::function<void()> on_caught_up;                                // once
+    // After a read that found nothing new (about every 200 ms while the topics are quiet).
+    std::function<void()> on_idle;
 };
 
 [[nodiscard]] core::Status FollowTopics(const kafka::KafkaConfig& config,
