@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -77,6 +78,17 @@ protected:
         auto env = ServiceEnv(name, kYear, FreePort());
         env["BFU_CLOCK_MODE"] = "simulated";
         env["BFU_CLOCK_START"] = start;
+        // The municipality's timetable closes January on 1 February and March on 1 April
+        // (chosen close days, rules.file), so on the tests' start dates the month before is
+        // complete and judged for the whole organisation (docs/architecture.md). The year is
+        // pinned, so postings into those months are still taken (only decisions close them).
+        const auto rules = dir_ / "rules.json";
+        if (!std::filesystem::exists(rules)) {
+            std::ofstream(rules)
+                << R"({"timetable": {"dates": {"2026": )"
+                << R"({"stangning-01": "2026-02-01", "stangning-03": "2026-04-01"}}}})";
+        }
+        env["BFU_RULES_FILE"] = rules.string();
         return env;
     }
 

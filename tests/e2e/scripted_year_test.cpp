@@ -1,8 +1,9 @@
 // A scripted year end to end: bfu-ingest, bfu-analysis and bfu-forecasting against the real
 // broker and Redis, driven only through topics, config and Redis keys. A small organisation
 // (KF -> nämnd NAM -> sektor SEK -> enheter E1, E2) gets a flat budget and, month by month, one
-// salary voucher per enhet. After every month the test waits for the outputs and compares them
-// with figures it computes itself from its own script:
+// salary voucher per enhet, and once ingest has accepted them the finance unit closes the month
+// (bfu.calendar), so the whole organisation is judged through it. After every month the test
+// waits for the outputs and compares them with figures it computes itself from its own script:
 //   - every unit's status hash in Redis (judged month, outcome and budget to date, deviation,
 //     share, light, open deviations, annual budget, outcome of the year);
 //   - the budget deviation events on bfu.deviations: E1's deviation opens in February,
@@ -37,6 +38,7 @@
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/ledger.hpp"
 #include "bfu/contracts/master.hpp"
+#include "bfu/contracts/outputs.hpp"
 #include "bfu/contracts/topics.hpp"
 #include "bfu/kafka/admin.hpp"
 #include "bfu/kafka/consumer.hpp"
@@ -134,13 +136,12 @@ std::int64_t BudgetThrough(const UnitDef& u, int t) {
     return month * (t + 1) * kOre;
 }
 
-// The month a unit is judged through once month m has been fed (docs/redis.md, "judged
-// month"): m is still being booked, so a unit over budget through m is judged through m and
-// any other unit through m - 1. While January is the only month there is nothing before it.
-int JudgedMonth(const UnitDef& u, int m) {
-    if (m == 0) return 0;
-    return OutcomeThrough(u, m) - BudgetThrough(u, m) > 0 ? m : m - 1;
-}
+// The month a unit is judged through once month m has been fed and the finance unit has
+// closed it (docs/architecture.md, "the judged month"): one month for the whole organisation,
+// the closed month m, so every level is the sum of the levels under it. The business clock
+// stands in mid-January, so no month is complete by the timetable's close days: only the
+// decisions move the judged month.
+int JudgedMonth(const UnitDef& /*u*/, int m) { return m; }
 
 // E1's budget deviation, by hand from the script and the domain's rules (enhet threshold
 // 50 tkr AND 5 %, both strictly; hysteresis 80 % = 40 tkr AND 4 %; a change event when the
@@ -205,8 +206,8 @@ std::int64_t ProfileTrend(std::int64_t o, std::int64_t btd, std::int64_t brest) 
     return o + brest + RoundedDiv(brest * (o - btd) * 50, btd * 100);
 }
 
-// E1's full-year forecast from the aggregate analysis writes after month m is fed: the
-// aggregate's "through" is the last complete month, m - 1 (January while it is the only one).
+// E1's full-year forecast from the aggregate analysis writes after month m is fed and closed:
+// the aggregate's "through" is the judged month m.
 struct ExpectedForecast {
     std::int64_t total_ore;
     std::int64_t personal_ore;
@@ -216,7 +217,7 @@ struct ExpectedForecast {
 };
 ExpectedForecast E1ForecastAfter(int m) {
     const auto& e = kEnheter[0];
-    const int t = m == 0 ? 0 : m - 1;
+    const int t = m;
     std::int64_t o = 0;
     for (int k = 0; k <= t; ++k) o += e.salaries_kr[static_cast<std::size_t>(k)] * kOre;
     const std::int64_t closed = t + 1;
@@ -273,6 +274,10 @@ protected:
         for (const std::string name : {"ingest", "analysis", "forecasting"}) {
             auto env = ServiceEnv(name, kYear, bfu::testing::FreePort());
             if (name == "forecasting") env["BFU_FOLLOWUP_BUSINESS_DATE"] = kBusinessDate;
+            // The year is pinned (followup.year): only the finance unit's decisions close its
+            // periods, and on this date none is complete by the timetable.
+            env["BFU_CLOCK_MODE"] = "simulated";
+            env["BFU_CLOCK_START"] = "2026-01-15T09:00:00+01:00";
             ASSERT_NO_FATAL_FAILURE(StartService(name, env));
         }
         ASSERT_NO_FATAL_FAILURE(WaitReady());
@@ -440,6 +445,21 @@ TEST_F(ScriptedYear, DeviationsCausesForecastsAndStatusesFollowTheScript) {
                     .ok());
         }
         ASSERT_TRUE((*producer)->Flush(30s).ok());
+        // Once ingest has accepted the month, the finance unit closes it (bfu period close):
+        // the whole organisation is judged through it.
+        const auto accepted = (static_cast<std::size_t>(m) + 1) * std::size(kEnheter);
+        ASSERT_GE(bfu::testing::ReadTopic(brokers_, Topic(contracts::topics::kIngestDecisions),
+                                          accepted, 30s)
+                      .size(),
+                  accepted);
+        contracts::CalendarEvent close;
+        close.date = "2026-01-15";
+        close.kind = contracts::CalendarKind::kPeriodClosed;
+        close.year = kYear;
+        close.ref = PeriodOf(m);
+        close.period = PeriodOf(m);
+        close.by = "ekonomi@exempelkommun.se";
+        ASSERT_NO_FATAL_FAILURE(Publish(**producer, std::vector<contracts::CalendarEvent>{close}));
 
         // Redis: every unit's status as the script says.
         std::map<std::string, std::map<std::string, std::string>> got;

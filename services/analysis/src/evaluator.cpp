@@ -40,7 +40,9 @@ Evaluator::Evaluator(kafka::KafkaConfig kafka, EvaluatorTopics topics,
                      std::shared_ptr<service::MasterFeed> master, service::DeviationTable& table,
                      std::shared_ptr<Ownership> ownership, std::shared_ptr<redis::Pool> redis,
                      std::string redis_prefix, std::chrono::milliseconds check_interval,
-                     runtime::Context& ctx, domain::AckPolicy ack_policy)
+                     runtime::Context& ctx, domain::AckPolicy ack_policy,
+                     std::shared_ptr<const service::MunicipalRules> rules,
+                     domain::LifecycleRules lifecycle)
     : kafka_(std::move(kafka)),
       topics_(std::move(topics)),
       master_(std::move(master)),
@@ -50,6 +52,9 @@ Evaluator::Evaluator(kafka::KafkaConfig kafka, EvaluatorTopics topics,
       redis_prefix_(std::move(redis_prefix)),
       check_interval_(check_interval),
       ctx_(ctx),
+      engine_(rules ? rules->deviation : domain::DeviationRules::Defaults(), std::move(lifecycle)),
+      indicators_(rules ? rules->deviation : domain::DeviationRules::Defaults(),
+                  rules ? rules->hr : service::HrTargets{}),
       ack_policy_(std::move(ack_policy)) {
     engine_.SetLineTopic(topics_.lines);
     engine_.SetAckPolicy(ack_policy_);
@@ -104,7 +109,6 @@ void Evaluator::Run(std::stop_token stop) {
                                              "Cells whose unit or group the master data lacks", {});
     auto& bad = ctx_.metrics().GetCounter("bfu_analysis_changelog_bad_records_total",
                                           "Changelog or forecast records that did not decode");
-    const int year = service::FollowUpYear(ctx_.config());
     bool caught_up = false;
     auto last_check = std::chrono::steady_clock::now();
     while (!stop.stop_requested()) {
@@ -132,7 +136,7 @@ void Evaluator::Run(std::stop_token stop) {
                     bad.Inc();
                     continue;
                 }
-                if (f->year == year) engine_.SetForecast(f->unit.value(), f->total_ore, f->round);
+                engine_.SetForecast(f->unit.value(), f->year, f->total_ore, f->round);
             }
         }
         if (!caught_up) {
@@ -201,7 +205,8 @@ void Evaluator::RestoreKnown(const service::DeviationRecord& r) {
     if (r.latest.kind == contracts::DeviationKind::kGoal ||
         r.latest.kind == contracts::DeviationKind::kHr) {
         if (master_data_ && engine_.Owned(r.latest.unit.value())) {
-            (void)indicators_.Restore(r.latest, r.last_seq, r.open, master_data_->year);
+            (void)indicators_.Restore(r.latest, r.last_seq, r.open,
+                                      domain::FiscalYear::Calendar(r.latest.year));
         }
         return;
     }
@@ -261,9 +266,16 @@ void Evaluator::Round(bool full) {
     if (full || redis_stale_) engine_.MarkAllDirty();
     auto out = engine_.Flush(clock.Now());
     {
+        // The goal and HR deviations of every year followed (a new year: judged afresh).
+        if (engine_.Years() != years_) {
+            years_ = engine_.Years();
+            indicators_.MarkDirty();
+        }
+        std::vector<domain::FiscalYear> years;
+        for (int y : years_) years.push_back(domain::FiscalYear::Calendar(y));
         auto events = indicators_.Evaluate(
-            master_data_->org, master_data_->year,
-            [this](std::string_view unit) { return engine_.Owned(unit); }, clock.Now());
+            master_data_->org, years, [this](std::string_view unit) { return engine_.Owned(unit); },
+            clock.Now());
         out.deviations.insert(out.deviations.end(), events.begin(), events.end());
         ctx_.metrics()
             .GetGauge("bfu_analysis_indicator_unknown_goals",

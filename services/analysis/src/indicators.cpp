@@ -1,5 +1,6 @@
 #include "bfu/analysis/indicators.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -28,7 +29,8 @@ const std::pair<const std::string, double>* Latest(const std::map<std::string, d
 
 }  // namespace
 
-IndicatorTracker::IndicatorTracker(domain::DeviationRules rules) : rules_(rules) {}
+IndicatorTracker::IndicatorTracker(domain::DeviationRules rules, service::HrTargets targets)
+    : rules_(rules), targets_(std::move(targets)) {}
 
 void IndicatorTracker::SetGoal(const contracts::Goal& goal) {
     goals_[goal.id] = goal;
@@ -61,6 +63,9 @@ void IndicatorTracker::AddHr(const contracts::HrFigure& figure) {
     auto& series = sick_leave_[figure.unit.value()];
     series.unit = figure.unit;
     series.by_period[std::to_string(p->Code())] = figure.sick_leave_pct;
+    auto& overtime = overtime_[figure.unit.value()];
+    overtime.unit = figure.unit;
+    overtime.by_period[std::to_string(p->Code())] = figure.overtime_hours;
     dirty_ = true;
 }
 
@@ -122,13 +127,33 @@ bool IndicatorTracker::Restore(const contracts::DeviationEvent& latest, std::int
 }
 
 std::vector<contracts::DeviationEvent> IndicatorTracker::Evaluate(
-    const domain::Organisation& org, domain::FiscalYear fy,
+    const domain::Organisation& org, const std::vector<domain::FiscalYear>& years,
     const std::function<bool(std::string_view)>& owned, core::TimePoint now) {
     std::vector<contracts::DeviationEvent> out;
     if (!dirty_) return out;
     dirty_ = false;
     IndicatorStats counts;
     counts.bad_period = stats_.bad_period;
+    // The goals with outcomes but no goal of any year followed.
+    for (const auto& [goal_id, series] : goal_values_) {
+        auto g = goals_.find(goal_id);
+        const bool followed =
+            g != goals_.end() && std::any_of(years.begin(), years.end(), [&](const auto& y) {
+                return y.start_year() == g->second.year;
+            });
+        if (!followed) ++counts.unknown_goals;
+    }
+    for (const domain::FiscalYear fy : years) {
+        EvaluateYear(org, fy, owned, now, counts, out);
+    }
+    stats_ = counts;
+    return out;
+}
+
+void IndicatorTracker::EvaluateYear(const domain::Organisation& org, domain::FiscalYear fy,
+                                    const std::function<bool(std::string_view)>& owned,
+                                    core::TimePoint now, IndicatorStats& counts,
+                                    std::vector<contracts::DeviationEvent>& out) {
     auto check = [&](const core::UnitId& unit, domain::DeviationKind kind, std::string subject,
                      const std::string& period, double value, double target, bool lower_is_better) {
         auto u = org.Find(unit);
@@ -162,10 +187,7 @@ std::vector<contracts::DeviationEvent> IndicatorTracker::Evaluate(
     };
     for (const auto& [goal_id, series] : goal_values_) {
         auto g = goals_.find(goal_id);
-        if (g == goals_.end() || g->second.year != fy.start_year()) {
-            ++counts.unknown_goals;
-            continue;
-        }
+        if (g == goals_.end() || g->second.year != fy.start_year()) continue;
         if (g->second.unit != series.unit) {
             ++counts.wrong_unit;
             continue;
@@ -179,10 +201,16 @@ std::vector<contracts::DeviationEvent> IndicatorTracker::Evaluate(
         const auto* latest = Latest(series.by_period, fy);
         if (latest == nullptr) continue;
         check(series.unit, domain::DeviationKind::kHr, std::string(kSickLeaveSubject),
-              latest->first, latest->second, kSickLeaveTargetPct, true);
+              latest->first, latest->second, targets_.SickLeaveFor(unit), true);
     }
-    stats_ = counts;
-    return out;
+    for (const auto& [unit, series] : overtime_) {
+        const auto target = targets_.OvertimeFor(unit);
+        if (!target) continue;
+        const auto* latest = Latest(series.by_period, fy);
+        if (latest == nullptr) continue;
+        check(series.unit, domain::DeviationKind::kHr, std::string(kOvertimeSubject), latest->first,
+              latest->second, *target, true);
+    }
 }
 
 }  // namespace bfu::analysis

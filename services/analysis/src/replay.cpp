@@ -2,7 +2,9 @@
 
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/master.hpp"
+#include "bfu/contracts/outputs.hpp"
 #include "bfu/contracts/topics.hpp"
+#include "bfu/domain/workdays.hpp"
 #include "bfu/kafka/admin.hpp"
 #include "bfu/kafka/reader.hpp"
 
@@ -18,6 +20,12 @@ AsOfReplay::AsOfReplay(int year, domain::Date as_of, std::string topic_prefix)
 void AsOfReplay::AddMaster(std::string_view topic, std::string_view key, std::string_view value) {
     const std::string t(topic);
     const std::string k(key);
+    if (t == prefix_ + std::string(contracts::topics::kCalendar)) {
+        // A closing counts from its date: the latest decision per key taken by then.
+        auto e = contracts::DecodeMessage<contracts::CalendarEvent>(value);
+        if (e.ok() && e->date <= as_of_) snapshot_[t][k] = std::string(value);
+        return;
+    }
     if (t != prefix_ + std::string(contracts::topics::kMasterBudget)) {
         if (value.empty()) {
             snapshot_[t].erase(k);
@@ -88,10 +96,18 @@ core::Result<std::vector<UnitStatus>> AsOfReplay::Statuses(core::TimePoint now) 
                            "master data does not build: " + md.error().ToString());
     }
     for (const auto& p : (*md)->problems) problems_.push_back(p);
-    AnalysisEngine engine;
+    // The year asked for, judged as it stood on the date: its judged month is the one complete
+    // (or closed) then; closings are those on the topics now.
+    domain::LifecycleRules lifecycle;
+    lifecycle.pinned_years = {year_};
+    AnalysisEngine engine(domain::DeviationRules::Defaults(), lifecycle);
     engine.SetMaster(*md);
+    auto as_of = domain::Date::Parse(as_of_);
+    const auto day = as_of.ok() ? *as_of : domain::StockholmDate(now);
+    (void)engine.Flush(now, day);  // follows the year, so its cells are posted below
     for (const auto& [key, cell] : cells_) BFU_TRY(engine.SetCell(cell));
-    auto out = engine.Flush(now);
+    engine.MarkAllDirty();
+    auto out = engine.Flush(now, day);
     return std::move(out.statuses);
 }
 
@@ -109,7 +125,8 @@ core::Result<std::vector<UnitStatus>> ReplayAsOf(const kafka::KafkaConfig& kafka
     const std::string lines = prefix + std::string(contracts::topics::kLedgerLines);
     std::vector<kafka::TopicPartitionOffset> from;
     for (auto base : {contracts::topics::kMasterOrg, contracts::topics::kMasterAccounts,
-                      contracts::topics::kMasterBudget, contracts::topics::kLedgerLines}) {
+                      contracts::topics::kMasterBudget, contracts::topics::kCalendar,
+                      contracts::topics::kLedgerLines}) {
         const std::string topic = prefix + std::string(base);
         auto n = (*admin)->PartitionCount(topic, kafka.startup_timeout);
         if (!n.ok()) return std::move(n).error();

@@ -23,6 +23,7 @@
 #include "bfu/service/loop_component.hpp"
 #include "bfu/service/master_feed.hpp"
 #include "bfu/service/query_server.hpp"
+#include "bfu/service/rules.hpp"
 #include "bfu/service/service_app.hpp"
 #include "bfu/service/service_config.hpp"
 
@@ -34,6 +35,7 @@ config::Schema MakeSchema() {
     config::Schema s;
     service::AddKafkaFields(s, "analysis");
     service::AddFollowUpFields(s);
+    service::AddRulesFields(s);
     service::AddRedisFields(s);
     service::AddZmqFields(s, "tcp://127.0.0.1:15552");
     service::AddEscalationFields(s);
@@ -153,6 +155,13 @@ void Wire(runtime::Context& ctx) {
     const auto& cfg = ctx.config();
     const std::string redis_prefix = cfg.GetString("redis.prefix");
     auto& log = ctx.logger();
+    // The municipality's rules (thresholds, mandates, HR targets, timetable, working days) and
+    // the years followed: followup.year pins one, else the business date decides.
+    (void)service::FollowUpYear(cfg);
+    const auto rules = service::RulesFrom(cfg);
+    const auto lifecycle = service::LifecycleFrom(*rules, cfg);
+    auto ack_policy = service::AckPolicyFrom(cfg);
+    ack_policy.calendar = rules->lifecycle.calendar;
 
     auto pool = redis::Pool::Create(cfg.GetString("redis.url"));
     if (!pool.ok()) {
@@ -181,7 +190,8 @@ void Wire(runtime::Context& ctx) {
     auto master =
         service::MasterFeed::Add(ctx, "analysis",
                                  {contracts::topics::kMasterOrg, contracts::topics::kMasterAccounts,
-                                  contracts::topics::kMasterBudget});
+                                  contracts::topics::kMasterBudget, contracts::topics::kCalendar},
+                                 rules);
     // The evaluator is made after the table, which tells it about events read back.
     auto evaluator_slot = std::make_shared<Evaluator*>(nullptr);
     auto& table = ctx.Emplace<service::DeviationTable>(
@@ -194,7 +204,7 @@ void Wire(runtime::Context& ctx) {
     BoundFetchQueue(evaluator_kafka, cfg);
     auto& evaluator = ctx.Emplace<Evaluator>(
         evaluator_kafka, topics, master, table, ownership, redis, redis_prefix,
-        cfg.GetDuration("redis.check_interval"), ctx, service::AckPolicyFrom(cfg));
+        cfg.GetDuration("redis.check_interval"), ctx, ack_policy, rules, lifecycle);
     *evaluator_slot = &evaluator;
 
     // Stage 1, posting: lines -> cumulative cells -> changelog, exactly once.

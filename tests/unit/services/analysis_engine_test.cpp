@@ -116,7 +116,8 @@ TEST_F(AnalysisEngineTest, RollsLinesUpTheTreeExactToTheOre) {
     }
     EXPECT_FALSE(agg["ENH1"].includes_subtree);
     EXPECT_EQ(agg["VER"].level, contracts::OrgLevel::kVerksamhet);
-    EXPECT_EQ(agg["VER"].through_period, "202601");
+    // 31 March: February is complete, so the judged month (though nothing of it is booked).
+    EXPECT_EQ(agg["VER"].through_period, "202602");
     EXPECT_EQ(agg["VER"].year, 2026);
 
     std::map<std::string, contracts::AggregateGroup> groups;
@@ -241,11 +242,12 @@ TEST_F(AnalysisEngineTest, JudgesUnitBehindInBookingThroughLastCompleteMonth) {
     JanuaryOnBudget();
     // February is half booked. Through February ENH1 would look 5 500 000 öre (55 000 kr, 25 %)
     // under budget, past the enhet threshold: a favourable deviation that is only postings not
-    // yet made.
+    // yet made. On 4 March February's close day (6 March) has not come: it is judged through
+    // January.
     Post("ENH1", "personal", "202602", 5'000'000);
     Post("ENH1", "material", "202602", 500'000);
     Post("ENH2", "personal", "202602", 10'000'000);
-    auto out = engine_.Flush(test::TestNow());
+    auto out = engine_.Flush(test::TestNow(), domain::Date::Parse("2026-03-04").value());
     EXPECT_TRUE(out.deviations.empty());
     auto status = ByUnit(out.statuses);
     const auto& s = status["ENH1"];
@@ -382,8 +384,9 @@ TEST_F(AnalysisEngineTest, WritesOnlyTheOwnedUnitsButRollsUpTheWholeTree) {
 }
 
 TEST_F(AnalysisEngineTest, ShowsTheForecastOfTheLatestRoundWhateverTheReadingOrder) {
-    engine_.SetForecast("VER", 500'000'000, 2);
-    engine_.SetForecast("VER", 400'000'000, 1);  // an earlier round read later
+    engine_.SetForecast("VER", 2026, 500'000'000, 2);
+    engine_.SetForecast("VER", 2026, 400'000'000, 1);  // an earlier round read later
+    engine_.SetForecast("VER", 2025, 300'000'000, 6);  // another year's: not this status's
     auto out = engine_.Flush(test::TestNow());
     auto status = ByUnit(out.statuses);
     ASSERT_EQ(status.count("VER"), 1u) << "a new forecast rewrites the unit's status";

@@ -72,7 +72,8 @@ TEST(StatusCommands, ReplacesEachUnitHashWholeAndAddsTheUnitsToTheSet) {
     ver.forecast_ore.reset();
     ver.forecast_round.reset();
     auto cmds = StatusCommands("bfu:", {enh1, ver}, {});
-    ASSERT_EQ(cmds.size(), 5u);
+    // Each status twice: as the unit's status (the business year's) and under its year.
+    ASSERT_EQ(cmds.size(), 9u);
     EXPECT_EQ(cmds[0], (redis::Argv{"DEL", "bfu:unit:ENH1"}));
     ASSERT_GE(cmds[1].size(), 2u);
     EXPECT_EQ(cmds[1][0], "HSET");
@@ -101,12 +102,27 @@ TEST(StatusCommands, ReplacesEachUnitHashWholeAndAddsTheUnitsToTheSet) {
         {"updated_at", "2026-03-31T12:00:00.000Z"},
     };
     EXPECT_EQ(Fields(cmds[1]), expected);
-    EXPECT_EQ(cmds[2], (redis::Argv{"DEL", "bfu:unit:VER"}));
-    auto ver_fields = Fields(cmds[3]);
+    EXPECT_EQ(cmds[2], (redis::Argv{"DEL", "bfu:unit:ENH1:2026"}));
+    EXPECT_EQ(cmds[3][1], "bfu:unit:ENH1:2026");
+    EXPECT_EQ(Fields(cmds[3]), expected);
+    EXPECT_EQ(cmds[4], (redis::Argv{"DEL", "bfu:unit:VER"}));
+    auto ver_fields = Fields(cmds[5]);
     EXPECT_EQ(ver_fields["children"], "ENH1,ENH2");
     EXPECT_EQ(ver_fields["open_deviations"], "");
     EXPECT_EQ(ver_fields["forecast_ore"], "") << "no forecast yet: an empty field";
-    EXPECT_EQ(cmds[4], (redis::Argv{"SADD", "bfu:units", "ENH1", "VER"}));
+    EXPECT_EQ(cmds[6], (redis::Argv{"DEL", "bfu:unit:VER:2026"}));
+    EXPECT_EQ(cmds[8], (redis::Argv{"SADD", "bfu:units", "ENH1", "VER"}));
+}
+
+TEST(StatusCommands, AnotherYearsStatusIsWrittenUnderItsYearOnly) {
+    auto last_year = Status("ENH1");
+    last_year.year = 2025;
+    last_year.current = false;
+    auto cmds = StatusCommands("bfu:", {last_year}, {});
+    ASSERT_EQ(cmds.size(), 3u);
+    EXPECT_EQ(cmds[0], (redis::Argv{"DEL", "bfu:unit:ENH1:2025"}));
+    EXPECT_EQ(Fields(cmds[1])["year"], "2025");
+    EXPECT_EQ(cmds[2], (redis::Argv{"SADD", "bfu:units", "ENH1"}));
 }
 
 TEST(StatusCommands, WritesOpenedDeviationAndAddsItToTheOpenSet) {

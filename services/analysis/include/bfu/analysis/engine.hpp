@@ -19,15 +19,27 @@
 // written by someone else (an acknowledgement, a previous owner) moves the sequence on, so the
 // next event continues the same numbering; an event id is "<deviation id>:<seq>".
 //
-// Months "to date": the latest fiscal month that has outcome is still being booked. A unit over
-// budget through it is judged through it (booked costs are real); every other unit is judged
-// through the last complete month, so that postings not yet made in the current month do not
-// show as underspends. Budget to date is periodised by each budget line's profile.
+// Years: the engine follows every fiscal year that is open on the business date of the Flush
+// (domain::LifecycleView: the clock's year, the next from 1 December, the previous until it is
+// closed; or the pinned years), each with its own ledger, budget and deviation states. A year
+// starts when the date reaches it - its cells, read all along, are posted then - and a closed
+// year is no longer evaluated (its last statuses, aggregates and deviations stand).
 //
-// Master data: SetMaster() replaces organisation, chart and budget; the outcome is re-posted
-// from the cells (not from retained lines), so a reorganisation or a budget revision applies
-// to everything. Cells of units or groups the master data does not know are kept and posted
-// once it does.
+// The judged month: ONE month per year for the whole organisation - the latest month complete
+// by the timetable (its close day has passed) or closed by the finance unit (lifecycle.hpp).
+// Every unit is judged through it, so each level is exactly the sum of what lies under it;
+// "to date" figures, deviations and aggregates are through it; before January is complete
+// there is nothing to judge (statuses only, no aggregate, no budget deviation), nor in a year
+// with nothing booked at all (no budget deviation: the ledger has not come yet). When the
+// judged month moves, every unit of that year is evaluated again. Budget to date is
+// periodised by each budget line's profile.
+//
+// Master data: SetMaster() replaces organisation, chart, budgets and closings; the outcome is
+// re-posted from the cells (not from retained lines), so a reorganisation or a budget revision
+// applies to everything. Cells of units or groups the master data does not know are kept and
+// posted once it does. Reorganisations by date are honoured month by month (the tree in force
+// on each month's first day); a status names the parent and children in force on the business
+// date (within the year).
 //
 // Lifecycle and thread-safety: one engine per analysis instance, driven by one thread (the
 // evaluation loop). Not thread-safe.
@@ -46,6 +58,7 @@
 #include "bfu/core/result.hpp"
 #include "bfu/domain/deviation.hpp"
 #include "bfu/domain/escalation.hpp"
+#include "bfu/domain/lifecycle.hpp"
 #include "bfu/service/master_data.hpp"
 
 namespace bfu::analysis {
@@ -58,6 +71,9 @@ struct UnitStatus {
     std::string parent;  // empty for the root
     std::vector<std::string> children;
     int year = 0;
+    // The year of the business date (the one <p>unit:<id> shows); every year's status is also
+    // kept under <p>unit:<id>:<year> (docs/redis.md).
+    bool current = true;
     std::string through_period;  // YYYYMM, empty when no outcome yet
     std::int64_t outcome_to_date_ore = 0;
     std::int64_t budget_to_date_ore = 0;
@@ -83,7 +99,7 @@ struct EngineOutput {
 
 struct EngineStats {
     std::uint64_t cells_set = 0;  // changelog records applied
-    std::uint64_t ignored = 0;    // cells of other fiscal years or periods outside the year
+    std::uint64_t ignored = 0;    // cells of years not followed or periods outside their year
     std::uint64_t unplaced = 0;   // cells whose unit or group the master data does not know
 };
 
@@ -98,9 +114,13 @@ class AnalysisEngine {
 public:
     using Owns = std::function<bool(std::string_view unit)>;
 
-    explicit AnalysisEngine(domain::DeviationRules rules = domain::DeviationRules::Defaults());
+    explicit AnalysisEngine(domain::DeviationRules rules = domain::DeviationRules::Defaults(),
+                            domain::LifecycleRules lifecycle = {});
 
     void SetMaster(std::shared_ptr<const service::MasterData> master);
+    // The close day, chosen dates, calendar and pinned years that decide the years followed
+    // and their judged months (default: the timetable's defaults, no pinned year).
+    void SetLifecycleRules(domain::LifecycleRules rules);
     // The full name of bfu.ledger.lines, named in the triggers of deviation events.
     void SetLineTopic(std::string topic) { line_topic_ = std::move(topic); }
     // How long the responsible level has to acknowledge a deviation (respondBy on opened events).
@@ -121,63 +141,94 @@ public:
     [[nodiscard]] bool Owned(std::string_view unit) const;
 
     // Takes over a deviation's state from the topic when its unit is owned and the topic is
-    // ahead of this engine (a higher seq); else does nothing. Returns true when it did.
+    // ahead of this engine (a higher seq); else does nothing. Returns true when it did. A
+    // deviation of a year not followed yet is kept and taken over when the year starts.
     bool RestoreDeviation(const KnownDeviation& known);
 
-    // A full-year forecast of a unit (bfu.forecasts); the one of the latest round is shown in
-    // its status.
-    void SetForecast(std::string_view unit, std::int64_t total_ore, int round);
+    // A full-year forecast of a unit for a year (bfu.forecasts); the one of the latest round is
+    // shown in its status of that year.
+    void SetForecast(std::string_view unit, int year, std::int64_t total_ore, int round);
 
-    // Makes the next Flush evaluate and write every owned unit.
+    // Makes the next Flush evaluate and write every owned unit of every year followed.
     void MarkAllDirty();
-    // Evaluates the owned units touched since the last Flush.
-    [[nodiscard]] EngineOutput Flush(core::TimePoint now);
-    // Every owned unit's status, e.g. to rebuild Redis.
+    // Evaluates the owned units touched since the last Flush, in every year followed on the
+    // business date (default: the Stockholm date of `now`; `now` stamps the outputs).
+    [[nodiscard]] EngineOutput Flush(core::TimePoint now,
+                                     std::optional<domain::Date> business_date = std::nullopt);
+    // Every owned unit's status in every year followed at the last Flush, e.g. to rebuild
+    // Redis.
     [[nodiscard]] std::vector<UnitStatus> AllStatuses(core::TimePoint now) const;
+    // The years followed at the last Flush, ascending, and the lifecycle they came from.
+    [[nodiscard]] std::vector<int> Years() const;
+    [[nodiscard]] const domain::LifecycleView& lifecycle() const noexcept { return view_; }
+    // The judged month (fiscal index) of a followed year at the last Flush.
+    [[nodiscard]] std::optional<int> JudgedMonth(int year) const;
     // The ids of the owned units.
     [[nodiscard]] std::vector<std::string> OwnedUnits() const;
 
     [[nodiscard]] const EngineStats& stats() const noexcept { return stats_; }
     [[nodiscard]] std::size_t cell_count() const noexcept { return cells_.size(); }
-    [[nodiscard]] const domain::OutcomeLedger& ledger() const noexcept { return ledger_; }
+    // The ledger of a followed year (default: the business year); an empty one otherwise.
+    [[nodiscard]] const domain::OutcomeLedger& ledger(int year = 0) const;
 
 private:
-    void Rebuild();
+    // One followed fiscal year.
+    struct Year {
+        domain::FiscalYear fy;
+        domain::OutcomeLedger ledger;
+        domain::Cube budget;
+        std::unique_ptr<domain::DeviationMonitor> monitor;
+        std::optional<int> judged;
+        // by unit index: the latest line time in the subtree, ms.
+        std::vector<std::int64_t> last_at_ms;
+        std::vector<domain::UnitIndex> extra_dirty;
+    };
+
+    // Follows the years open on `today` and their judged months.
+    void SyncYears(domain::Date today);
+    // (Re)builds a year's ledger, budget and monitor from the master data and the cells.
+    void BuildYear(int year, Year& y);
     void RecomputeOwned();
-    // Posts ore of a cell into the ledger when the master data places it.
+    // Takes a restored deviation into its year's monitor; false when it is not ahead.
+    bool ApplyKnown(const KnownDeviation& known);
+    // Posts ore of a cell into its year's ledger when the year is followed and the master data
+    // places it.
     void PostCell(const CellCoords& coords, std::uint32_t group, std::int64_t ore);
-    void NoteLine(std::string_view unit, const LineRef& line);
-    // The last complete month: the one before the latest month with outcome (0 while January
-    // is the only month booked); -1 with no outcome at all.
-    [[nodiscard]] int CompleteMonth() const noexcept {
-        return through_ > 0 ? through_ - 1 : through_;
-    }
-    [[nodiscard]] int JudgedMonth(domain::UnitIndex u) const noexcept;
-    [[nodiscard]] UnitStatus StatusOf(domain::UnitIndex u, core::TimePoint now) const;
-    [[nodiscard]] contracts::UnitAggregate AggregateOf(domain::UnitIndex u,
+    void NoteLine(int year, std::string_view unit, const LineRef& line);
+    // The latest line time of a unit's own cells, onto it and its ancestors in the year.
+    void PropagateAt(Year& y, std::string_view unit, std::int64_t at_ms);
+    // The date whose tree a status of `year` shows: the business date, within the year.
+    [[nodiscard]] domain::Date TreeDate(const Year& y) const;
+    [[nodiscard]] UnitStatus StatusOf(int year, const Year& y, domain::UnitIndex u,
+                                      core::TimePoint now) const;
+    [[nodiscard]] contracts::UnitAggregate AggregateOf(int year, const Year& y, domain::UnitIndex u,
                                                        core::TimePoint now) const;
     [[nodiscard]] contracts::DeviationEvent ToContract(const domain::DeviationEvent& e,
                                                        core::TimePoint now) const;
 
     domain::DeviationRules rules_;
+    domain::LifecycleRules lifecycle_rules_;
+    domain::LifecycleView view_;
+    bool synced_ = false;
     std::shared_ptr<const service::MasterData> master_;
-    domain::OutcomeLedger ledger_;
-    domain::Cube budget_;
-    std::unique_ptr<domain::DeviationMonitor> monitor_;
+    std::map<int, Year> years_;
     CellIndex index_;
     CellMap cells_;
     Owns owns_;
-    std::vector<bool> owned_;  // by unit index of master_->org
-    std::vector<domain::UnitIndex> extra_dirty_;
+    std::vector<bool> owned_;                     // by unit index of master_->org
+    std::vector<domain::UnitIndex> extra_dirty_;  // every year
     std::vector<std::string> gained_;
+    // Deviations restored from the topic (budget and investment kinds, owned units), by id:
+    // taken into a year's monitor when the year starts or is rebuilt.
+    std::map<std::string, KnownDeviation> known_;
     // unit id -> the latest line of the unit's own cells (the trigger of its deviations).
     std::map<std::string, LineRef, std::less<>> last_line_;
-    // by unit index: the latest line time in the subtree, ms.
-    std::vector<std::int64_t> last_at_ms_;
-    std::map<std::string, std::pair<std::int64_t, int>, std::less<>> forecasts_;
+    // (unit, year) -> the latest line time of the unit's own cells of that year, ms.
+    std::map<std::pair<std::string, int>, std::int64_t> last_at_;
+    // (unit, year) -> (total, round) of the latest round's forecast.
+    std::map<std::pair<std::string, int>, std::pair<std::int64_t, int>> forecasts_;
     std::string line_topic_ = "bfu.ledger.lines";
     domain::AckPolicy ack_policy_;
-    int through_ = -1;
     EngineStats stats_;
 };
 

@@ -40,6 +40,7 @@
 #include "bfu/runtime/app.hpp"
 #include "bfu/service/deviation_table.hpp"
 #include "bfu/service/master_feed.hpp"
+#include "bfu/service/rules.hpp"
 
 namespace bfu::analysis {
 
@@ -68,7 +69,9 @@ public:
               std::shared_ptr<service::MasterFeed> master, service::DeviationTable& table,
               std::shared_ptr<Ownership> ownership, std::shared_ptr<redis::Pool> redis,
               std::string redis_prefix, std::chrono::milliseconds check_interval,
-              runtime::Context& ctx, domain::AckPolicy ack_policy = {});
+              runtime::Context& ctx, domain::AckPolicy ack_policy = {},
+              std::shared_ptr<const service::MunicipalRules> rules = nullptr,
+              domain::LifecycleRules lifecycle = {});
     ~Evaluator() override;
 
     [[nodiscard]] std::string Name() const override { return "evaluator"; }
@@ -107,6 +110,7 @@ private:
     std::chrono::steady_clock::time_point last_escalation_check_{};
     std::unique_ptr<kafka::Producer> producer_;
     std::uint64_t seen_generation_ = ~0ULL;
+    std::vector<int> years_;  // the years followed at the last round
     bool redis_stale_ = false;
     std::atomic<bool> rebuild_{false};
     std::atomic<bool> ready_{false};

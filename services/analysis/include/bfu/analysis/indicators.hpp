@@ -5,15 +5,19 @@
 // Inputs: goals (bfu.master.goals, latest record per goal id stands; a tombstone removes it),
 // goal outcomes (bfu.ops.goal-outcomes) and HR figures (bfu.ops.hr). The latest value per
 // (unit, indicator, period) stands (a corrected figure replaces the earlier one); each
-// indicator is evaluated on its latest period within the fiscal year.
+// indicator is evaluated on its latest period within each fiscal year followed.
 //
 // Rules (the domain core's, shared/domain/include/bfu/domain/deviation.hpp):
 //   goal  actual = outcome value, reference = the goal's target, lower_is_better from the
 //         goal's direction; subject = the goal id.
-//   hr    actual = sick leave %, reference = kSickLeaveTargetPct (lower is better); subject
-//         kSickLeaveSubject. The domain's indicator_default threshold (5 % of the target, no
-//         amount part) applies to both, with its hysteresis (an open deviation closes only
-//         when back within 80 % of it) and severities. Only unfavourable deviations open.
+//   hr    actual = sick leave %, reference = the unit's sick-leave target (the rules file's
+//         hr.sickLeavePercent: its own, else the default, 6.0 % unless the file says
+//         otherwise), lower is better; subject kSickLeaveSubject. And overtime hours a month
+//         against the unit's overtime target (hr.overtimeHours), subject kOvertimeSubject,
+//         only for units that have a target. The indicator_default threshold (5 % of the
+//         target unless the rules say otherwise, no amount part) applies to every indicator,
+//         with its hysteresis (an open deviation closes only when back within 80 % of it) and
+//         severities. Only unfavourable deviations open.
 // The id is the domain's MakeDeviationId, e.g. "goal:2026:ENH-12:nki", "hr:2026:ENH-12:sick_leave".
 //
 // Output events carry target and actual (indicator units) and no money amounts, as the
@@ -37,14 +41,17 @@
 #include "bfu/domain/deviation.hpp"
 #include "bfu/domain/escalation.hpp"
 #include "bfu/domain/org.hpp"
+#include "bfu/service/rules.hpp"
 
 namespace bfu::analysis {
 
-// Sick-leave target for every unit, percent of scheduled hours. Swedish municipalities report
-// around 6-8 %; 6 % is the common ambition level, so a unit above 6.3 % (the 5 % share
-// threshold) deviates.
+// The default sick-leave target, percent of scheduled hours (service::HrTargets; the rules file
+// may set another default and exceptions per unit). Swedish municipalities report around
+// 6-8 %; 6 % is the common ambition level, so a unit above 6.3 % (the 5 % share threshold)
+// deviates.
 inline constexpr double kSickLeaveTargetPct = 6.0;
 inline constexpr std::string_view kSickLeaveSubject = "sick_leave";
+inline constexpr std::string_view kOvertimeSubject = "overtime";
 
 struct IndicatorStats {
     // Counted when read: figures whose period is not YYYYMM.
@@ -61,7 +68,8 @@ class IndicatorTracker {
 public:
     // How long the responsible level has to acknowledge (respondBy on opened events).
     void SetAckPolicy(domain::AckPolicy policy) { ack_policy_ = std::move(policy); }
-    explicit IndicatorTracker(domain::DeviationRules rules = domain::DeviationRules::Defaults());
+    explicit IndicatorTracker(domain::DeviationRules rules = domain::DeviationRules::Defaults(),
+                              service::HrTargets targets = {});
 
     void SetGoal(const contracts::Goal& goal);
     void RemoveGoal(std::string_view goal_id);
@@ -75,12 +83,18 @@ public:
     bool Restore(const contracts::DeviationEvent& latest, std::int64_t last_seq, bool open,
                  domain::FiscalYear fy);
 
-    // Evaluates every indicator of an owned unit for fiscal year fy and returns the events
-    // (opened/changed/closed) in wire form. Indicators of units not owned are left alone.
-    // Does nothing unless an input, a restore or MarkDirty came since the last call.
+    // Evaluates every indicator of an owned unit for each fiscal year in `years` and returns
+    // the events (opened/changed/closed) in wire form. Indicators of units not owned are left
+    // alone. Does nothing unless an input, a restore or MarkDirty came since the last call.
+    [[nodiscard]] std::vector<contracts::DeviationEvent> Evaluate(
+        const domain::Organisation& org, const std::vector<domain::FiscalYear>& years,
+        const std::function<bool(std::string_view)>& owned, core::TimePoint now);
+    // One year, as above.
     [[nodiscard]] std::vector<contracts::DeviationEvent> Evaluate(
         const domain::Organisation& org, domain::FiscalYear fy,
-        const std::function<bool(std::string_view)>& owned, core::TimePoint now);
+        const std::function<bool(std::string_view)>& owned, core::TimePoint now) {
+        return Evaluate(org, std::vector<domain::FiscalYear>{fy}, owned, now);
+    }
 
     // The next Evaluate looks at everything again: call it when ownership changed.
     void MarkDirty() noexcept { dirty_ = true; }
@@ -94,11 +108,17 @@ private:
         std::map<std::string, double> by_period;  // YYYYMM -> latest value
     };
 
+    void EvaluateYear(const domain::Organisation& org, domain::FiscalYear fy,
+                      const std::function<bool(std::string_view)>& owned, core::TimePoint now,
+                      IndicatorStats& counts, std::vector<contracts::DeviationEvent>& out);
+
     domain::DeviationRules rules_;
+    service::HrTargets targets_;
     domain::AckPolicy ack_policy_;
     std::unordered_map<std::string, contracts::Goal> goals_;
     std::map<std::string, Series> goal_values_;  // goal id -> its outcomes
     std::map<std::string, Series> sick_leave_;   // unit -> its HR figures
+    std::map<std::string, Series> overtime_;     // unit -> its overtime hours
     std::unordered_map<std::string, domain::DeviationState> states_;
     IndicatorStats stats_;
     bool dirty_ = true;

@@ -10,8 +10,10 @@
 //     decided, always counts). bfu.master.budget is compacted, so a revision that compaction
 //     already replaced cannot be recovered: the replay then uses the oldest revision left and
 //     reports it in problems();
-//   - the organisation and the chart are those on the topics (units carry their own validity
-//     dates, which the roll-up honours month by month);
+//   - the organisation and the chart are those on the topics (a unit's history of placements,
+//     which the roll-up honours month by month);
+//   - the judged month is the one of the date: the latest month complete by its close day or
+//     closed by the finance unit's decisions taken by then (bfu.calendar);
 //   - deviations are judged afresh by the same rules on that outcome (no hysteresis history):
 //     `open_deviations` and `light` say which deviations pass the thresholds as of D.
 //
@@ -39,7 +41,8 @@ public:
     // `topic_prefix` is the prefix of the master topics' names (kafka.topic_prefix).
     AsOfReplay(int year, domain::Date as_of, std::string topic_prefix);
 
-    // A record of bfu.master.org, .accounts or .budget (full topic name), in topic order.
+    // A record of bfu.master.org, .accounts, .budget or bfu.calendar (full topic name), in
+    // topic order.
     void AddMaster(std::string_view topic, std::string_view key, std::string_view value);
     // A record of bfu.ledger.lines. Poison for a value that is not a ledger line.
     [[nodiscard]] core::Status AddLine(std::int32_t partition, std::int64_t offset,
