@@ -20,15 +20,27 @@ contracts::IngestResult ResultOf(CheckResult::Kind kind) {
 }
 
 // An envelope id allows letters, digits and "_.:-"; voucher ids and file paths may hold more.
-// Every other byte becomes '_': the id stays deterministic (the same delivery decided again
-// gets the same id), which is what consumers deduplicate on.
+// The mapping is one to one, so two different vouchers never share an id ("A/1", "A 1" and
+// "A_1" once all became "A_1"): '_' is written "__" and every other byte outside the set
+// "_" and its two hex digits ("A/1" -> "A_2F1"). Deterministic: the same delivery decided
+// again gets the same id, which is what consumers deduplicate on.
 std::string EventId(std::string_view prefix, std::string_view text) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
     std::string id(prefix);
     id.reserve(prefix.size() + text.size());
     for (char c : text) {
         const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                        (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' || c == '-';
-        id.push_back(ok ? c : '_');
+                        (c >= '0' && c <= '9') || c == '.' || c == ':' || c == '-';
+        if (ok) {
+            id.push_back(c);
+        } else if (c == '_') {
+            id.append("__");
+        } else {
+            const auto b = static_cast<unsigned char>(c);
+            id.push_back('_');
+            id.push_back(kHex[b >> 4]);
+            id.push_back(kHex[b & 0xF]);
+        }
     }
     return id;
 }

@@ -1,5 +1,6 @@
 #include "bfu/ingest/totals.hpp"
 
+#include <limits>
 #include <sstream>
 
 #include "bfu/contracts/envelope.hpp"
@@ -21,10 +22,23 @@ json TallyJson(const Tally& t, bool with_lines) {
     return j;
 }
 
-void Count(Tally& t, const contracts::IngestDecision& d) {
+// t += v, saturating at the int64 limits; false when it would overflow (a sum is never wrapped,
+// so an overflowing voucher can never make the totals "reconcile").
+bool AddOre(std::int64_t& t, std::int64_t v) {
+    std::int64_t sum = 0;
+    if (__builtin_add_overflow(t, v, &sum)) {
+        t = v > 0 ? std::numeric_limits<std::int64_t>::max()
+                  : std::numeric_limits<std::int64_t>::min();
+        return false;
+    }
+    t = sum;
+    return true;
+}
+
+bool Count(Tally& t, const contracts::IngestDecision& d) {
     ++t.vouchers;
-    t.ore += d.gross_ore;
     t.lines += d.line_count;
+    return AddOre(t.ore, d.gross_ore);
 }
 
 }  // namespace
@@ -50,10 +64,10 @@ void ControlTotals::AddDecision(const contracts::IngestDecision& d) {
     const std::string way(contracts::ToString(d.way));
     const GroupKey group{way, d.source ? d.source->value() : std::string{}};
     auto& g = groups_[group];
-    Count(g.in, d);
+    if (!Count(g.in, d)) overflowed_ = true;
     switch (d.result) {
         case contracts::IngestResult::kAccepted: {
-            Count(g.accepted, d);
+            if (!Count(g.accepted, d)) overflowed_ = true;
             auto& a = accepted_[d.Key()];
             if (a.times++ == 0) {
                 a.group = group;
@@ -63,12 +77,12 @@ void ControlTotals::AddDecision(const contracts::IngestDecision& d) {
             break;
         }
         case contracts::IngestResult::kRejected:
-            Count(g.rejected, d);
+            if (!Count(g.rejected, d)) overflowed_ = true;
             ++rejected_decided_[d.Key()];
             rejected_group_.emplace(d.Key(), group);
             break;
         case contracts::IngestResult::kDuplicate:
-            Count(g.duplicate, d);
+            if (!Count(g.duplicate, d)) overflowed_ = true;
             break;
     }
 }
@@ -79,7 +93,7 @@ void ControlTotals::AddLine(const contracts::LedgerLine& line) {
                                                  line.voucher.voucher_id.value())];
     seen.line_nos.insert(line.line_no);
     ++seen.lines;
-    seen.debit_ore += line.amount_ore > 0 ? line.amount_ore : 0;
+    if (!AddOre(seen.debit_ore, line.amount_ore > 0 ? line.amount_ore : 0)) overflowed_ = true;
 }
 
 void ControlTotals::AddRejected(const contracts::RejectedVoucher& r) {
@@ -113,7 +127,7 @@ std::map<ControlTotals::GroupKey, GroupTotals> ControlTotals::Groups() const {
         auto& g = groups[a->second.group].on_lines;
         ++g.vouchers;
         g.lines += seen.lines;
-        g.ore += seen.debit_ore;
+        (void)AddOre(g.ore, seen.debit_ore);  // saturated: it then differs from accepted
     }
     return groups;
 }
@@ -121,6 +135,11 @@ std::map<ControlTotals::GroupKey, GroupTotals> ControlTotals::Groups() const {
 std::vector<std::string> ControlTotals::Differences() const {
     std::vector<std::string> out;
     for (const auto& u : undecodable_) out.push_back(u);
+    if (overflowed_) {
+        out.push_back(
+            "a sum of amounts goes beyond what 64-bit öre hold (about 92 000 000 000 000 000 "
+            "öre): the totals cannot be added up");
+    }
     for (const auto& [key, a] : accepted_) {
         if (a.times > 1) {
             out.push_back("voucher " + key + " is accepted " + std::to_string(a.times) +

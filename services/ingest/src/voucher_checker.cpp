@@ -154,9 +154,16 @@ CheckResult VoucherChecker::Prepare(std::string_view payload, const contracts::O
     // Counted for the control totals whatever the decision: what came in.
     if (voucher.ok()) {
         out.line_count = static_cast<std::int64_t>(voucher->lines.size());
+        // Checked: a voucher whose debit does not fit in 64-bit öre is rejected (Validate
+        // says why) and counts 0 öre, never a wrapped sum.
+        std::int64_t gross = 0;
         for (const auto& l : voucher->lines) {
-            out.amount_ore += l.amount_ore > 0 ? l.amount_ore : 0;
+            if (l.amount_ore > 0 && __builtin_add_overflow(gross, l.amount_ore, &gross)) {
+                gross = 0;
+                break;
+            }
         }
+        out.amount_ore = gross;
     } else if (doc.is_object()) {
         auto lines = doc.find("lines");
         if (lines != doc.end() && lines->is_array()) {
@@ -231,8 +238,23 @@ std::vector<RejectReason> VoucherChecker::Validate(
         reasons.push_back(Reason("invalid_date", "/date", std::nullopt, date.error().message));
         return reasons;
     }
+    // Debit and credit are summed separately with checked arithmetic: about 185 lines of
+    // 15-digit amounts would wrap an unchecked sum to exactly 0 and pass as balanced.
+    std::int64_t debit = 0;
+    std::int64_t credit = 0;
+    bool overflow = false;
+    for (const auto& l : v.lines) {
+        auto& side = l.amount_ore > 0 ? debit : credit;
+        overflow = overflow || __builtin_add_overflow(side, l.amount_ore, &side);
+    }
     std::int64_t sum = 0;
-    for (const auto& l : v.lines) sum += l.amount_ore;
+    if (overflow || __builtin_add_overflow(debit, credit, &sum)) {
+        reasons.push_back(
+            Reason("amount_out_of_range", "/lines", std::nullopt,
+                   "the lines' debit or credit sums beyond what an amount can hold (about "
+                   "92 000 000 000 000 000 öre); split the voucher"));
+        return reasons;
+    }
     if (sum != 0) {
         reasons.push_back(
             Reason("unbalanced", "/lines", std::nullopt,

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -141,6 +142,25 @@ TEST_F(IngestDecide, EventIdsAreDeterministicAndValidForOddVoucherIds) {
         EXPECT_EQ(contracts::Decode(again.outputs[i].value)->id,
                   contracts::Decode(first.outputs[i].value)->id);
     }
+}
+
+// "A/1", "A 1" and "A_1" are three vouchers: their ledger lines must not share event ids
+// (consumers deduplicate on them), nor with an id that spells another's escape.
+TEST_F(IngestDecide, DifferentVoucherIdsNeverShareAnEventId) {
+    std::set<std::string> ids;
+    std::size_t records = 0;
+    for (const std::string voucher : {"A/1", "A 1", "A_1", "A_2F1", "A__1", "A:1"}) {
+        auto d = DecideVoucher(Voucher(voucher), KafkaAt(static_cast<std::int64_t>(records)));
+        ASSERT_EQ(d.check.kind, CheckResult::Kind::kAccepted) << voucher;
+        for (const auto& m : d.outputs) {
+            if (m.topic != kTopics.lines) continue;
+            auto env = contracts::Decode(m.value);
+            ASSERT_TRUE(env.ok()) << env.error().ToString();
+            ids.insert(env->id);
+            ++records;
+        }
+    }
+    EXPECT_EQ(ids.size(), records);
 }
 
 TEST_F(IngestDecide, RememberedAcceptanceFromTheDecisionLogMakesADuplicateAfterARestart) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "bfu/ingest/totals.hpp"
 
@@ -113,6 +114,22 @@ TEST(ControlTotals, AVoucherTheSieImporterCouldNotReadCountsInAndRejectedWithout
     r.origin = contracts::Origin::Kafka("v", 0, 9);
     t.AddRejected(r);
     EXPECT_TRUE(Mentions(t.Differences(), "20260101-A-7"));
+}
+
+TEST(ControlTotals, AnAmountBeyondInt64IsADifferenceNeverAWrappedMatch) {
+    ControlTotals t;
+    const std::int64_t big = std::numeric_limits<std::int64_t>::max() / 2 + 1;
+    // Two accepted vouchers whose gross sum wraps to a negative number unchecked.
+    t.AddDecision(Decision(IngestWay::kKafka, "visma", "A", IngestResult::kAccepted, 1, big, 1));
+    t.AddDecision(Decision(IngestWay::kKafka, "visma", "B", IngestResult::kAccepted, 1, big, 2));
+    t.AddLine(Line("visma", "A", 1, big));
+    t.AddLine(Line("visma", "B", 1, big));
+    const auto diffs = t.Differences();
+    ASSERT_EQ(diffs.size(), 1u);
+    EXPECT_NE(diffs[0].find("64-bit"), std::string::npos) << diffs[0];
+    EXPECT_FALSE(t.ToJson()["reconciled"].get<bool>());
+    const auto g = t.Groups().begin()->second;
+    EXPECT_EQ(g.in.ore, std::numeric_limits<std::int64_t>::max()) << "saturated, not wrapped";
 }
 
 TEST(ControlTotals, AMissingLineIsADifference) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -212,6 +213,34 @@ TEST_F(VoucherCheckerTest, RejectsUnbalancedVoucher) {
     EXPECT_EQ(r.rejected.reasons[0].code, "unbalanced");
     EXPECT_EQ(r.rejected.reasons[0].field, "/lines");
     EXPECT_FALSE(r.rejected.reasons[0].line.has_value());
+    EXPECT_TRUE(r.lines.empty());
+}
+
+// 186 debit lines of 997 000 000 000 000,00 kr and one credit line that an unchecked int64
+// sum wraps to exactly 0: the voucher must be refused as out of range, never booked.
+TEST_F(VoucherCheckerTest, RejectsAVoucherWhoseSumsOverflowInsteadOfWrappingToBalanced) {
+    json lines = json::array();
+    const std::int64_t big = 99'700'000'000'000'000;  // öre
+    std::uint64_t total = 0;  // unsigned: wraps as a 64-bit sum would, by definition
+    for (int i = 0; i < 186; ++i) {
+        lines.push_back({{"account", "5011"}, {"unit", "ENH1"}, {"amount", "997000000000000.00"}});
+        total += static_cast<std::uint64_t>(big);
+    }
+    // The credit that makes the wrapped 64-bit sum exactly 0.
+    const auto wrapped = static_cast<std::int64_t>(total);
+    const std::int64_t credit = -wrapped;
+    ASSERT_LT(credit, 0);
+    const std::string amount = std::to_string(credit / 100) + "." +
+                               (std::abs(credit % 100) < 10 ? "0" : "") +
+                               std::to_string(std::abs(credit % 100));
+    lines.push_back({{"account", "1930"}, {"unit", "ENH1"}, {"amount", amount}});
+    auto j = ValidVoucher();
+    j["lines"] = lines;
+    auto r = Check(j);
+    ASSERT_EQ(r.kind, Kind::kRejected);
+    ASSERT_EQ(r.rejected.reasons.size(), 1u);
+    EXPECT_EQ(r.rejected.reasons[0].code, "amount_out_of_range");
+    EXPECT_EQ(r.rejected.reasons[0].field, "/lines");
     EXPECT_TRUE(r.lines.empty());
 }
 

@@ -95,6 +95,7 @@ private:
     std::map<std::string, GroupKey> rejected_group_;        // key -> group of its decision
     std::vector<std::pair<std::string, GroupKey>> rejected_records_;  // key, group by origin
     std::vector<std::string> undecodable_;
+    bool overflowed_ = false;  // a sum went beyond int64 (saturated; never "reconciled")
 };
 
 struct TotalsTopics {
