@@ -244,4 +244,8 @@ int NotifierCommand(const std::vector<std::string>& args, std::ostream& out, std
     throw UsageError("try: bfu alerts, bfu clock, bfu templates");
 }
 
+std::optional<core::TimePoint> ReadBusinessClock(const Env& env, std::ostream& err) {
+    return ReadClock(env, err);
+}
+
 }  // namespace bfu::cli
