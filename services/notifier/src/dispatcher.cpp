@@ -38,7 +38,8 @@ Dispatcher::Dispatcher(DispatcherOptions options, kafka::KafkaConfig producer, A
                        std::shared_ptr<const Planner> planner,
                        std::shared_ptr<service::MasterFeed> master,
                        service::MasterTable* submissions, service::MasterTable* plans,
-                       service::DeviationTable* deviations, runtime::Context& ctx)
+                       service::DeviationTable* deviations, runtime::Context& ctx,
+                       service::MasterTable* reports)
     : options_(std::move(options)),
       producer_config_(std::move(producer)),
       log_(log),
@@ -47,6 +48,7 @@ Dispatcher::Dispatcher(DispatcherOptions options, kafka::KafkaConfig producer, A
       submissions_(submissions),
       plans_(plans),
       deviations_(deviations),
+      reports_(reports),
       ctx_(ctx) {
     if (options_.smtp) smtp_ = std::make_unique<SmtpSender>(*options_.smtp);
     webhook_ = std::make_unique<WebhookSender>(options_.webhook);
@@ -299,7 +301,8 @@ void Dispatcher::Schedule(std::stop_token stop) {
                     });
                 std::vector<contracts::Alert> records;
                 for (const auto& r : due) {
-                    auto a = planner_->Timetable(r.alert_id, r.about, r.to, r.unit, r.data, now);
+                    auto a = planner_->Timetable(r.alert_id, r.about, r.to, r.unit, r.data, now,
+                                                 r.templates);
                     if (a.ok()) records.push_back(std::move(a).value());
                 }
                 if (auto s = Record(records); !s.ok()) {
@@ -320,11 +323,43 @@ void Dispatcher::Schedule(std::stop_token stop) {
                     });
                 std::vector<contracts::Alert> records;
                 for (const auto& r : due) {
-                    auto a = planner_->Timetable(r.alert_id, r.about, r.to, r.unit, r.data, now);
+                    auto a = planner_->Timetable(r.alert_id, r.about, r.to, r.unit, r.data, now,
+                                                 r.templates);
                     if (a.ok()) records.push_back(std::move(a).value());
                 }
                 if (auto s = Record(records); !s.ok()) {
                     log.Warn("plan reminders not recorded", {{"error", s.error().ToString()}});
+                }
+            }
+        }
+        // The reports announced on bfu.reports, to the nämnd's secretary and the sektorchef.
+        if (options_.reports && reports_ != nullptr) {
+            if (auto md = master_->Latest()) {
+                auto snap = reports_->Snapshot();
+                std::vector<contracts::Alert> records;
+                for (const auto& [topic, published] : *snap) {
+                    for (const auto& [key, value] : published) {
+                        auto report = contracts::DecodeMessage<contracts::ReportPublished>(value);
+                        if (!report.ok()) continue;
+                        auto due = ReportNotices(*report, *md, [&](const std::string& id) {
+                            bool seen = false;
+                            log_.Read([&](const AlertFold& f) { seen = f.Contains(id); });
+                            return seen;
+                        });
+                        for (const auto& r : due) {
+                            auto a = planner_->Timetable(r.alert_id, r.about, r.to, r.unit, r.data,
+                                                         now, r.templates);
+                            if (a.ok()) {
+                                records.push_back(std::move(a).value());
+                            } else {
+                                log.Warn("report notice not made",
+                                         {{"alert", r.alert_id}, {"error", a.error().ToString()}});
+                            }
+                        }
+                    }
+                }
+                if (auto s = Record(records); !s.ok()) {
+                    log.Warn("report notices not recorded", {{"error", s.error().ToString()}});
                 }
             }
         }

@@ -406,7 +406,8 @@ core::Result<std::vector<contracts::Alert>> Planner::Digest(const std::vector<Al
 core::Result<contracts::Alert> Planner::Timetable(const std::string& alert_id, AlertAbout about,
                                                   const contracts::Person& to,
                                                   const core::UnitId& unit, const json& data,
-                                                  core::TimePoint now) const {
+                                                  core::TimePoint now,
+                                                  std::string_view base) const {
     contracts::Alert a;
     a.alert_id = alert_id;
     a.unit = unit;
@@ -416,7 +417,7 @@ core::Result<contracts::Alert> Planner::Timetable(const std::string& alert_id, A
     a.status = AlertStatus::kPending;
     a.attempt = 0;
     a.about = about;
-    auto rendered = Render(*templates_, "tidplan", data);
+    auto rendered = Render(*templates_, base, data);
     if (!rendered.ok()) return std::move(rendered).error();
     a.subject = rendered->subject;
     contracts::AlertContent content;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "bfu/notifier/planner.hpp"
 #include "bfu/service/deviation_wire.hpp"
@@ -180,6 +181,149 @@ std::vector<Reminder> DuePlanReminders(
                     {"enheter", units},
                     {"har_enheter", true}};
         out.push_back(std::move(rem));
+    }
+    return out;
+}
+
+namespace {
+
+// The report's Swedish title, as reporting writes it (bfu::reporting::KindTitle).
+std::string ReportTitle(contracts::ReportKind kind) {
+    switch (kind) {
+        case contracts::ReportKind::kTertial:
+            return "Tertialrapport";
+        case contracts::ReportKind::kDelar:
+            return "Delårsrapport";
+        case contracts::ReportKind::kArsredovisning:
+            return "Årsredovisning";
+        case contracts::ReportKind::kSectorSummary:
+            return "Sektorssammanfattning";
+        case contracts::ReportKind::kDialogue:
+            return "Dialogunderlag";
+    }
+    return "Rapport";
+}
+
+contracts::AlertAbout ReportOccasion(contracts::ReportKind kind) {
+    switch (kind) {
+        case contracts::ReportKind::kSectorSummary:
+            return contracts::AlertAbout::kForecastRound;
+        case contracts::ReportKind::kDialogue:
+            return contracts::AlertAbout::kDialogue;
+        default:
+            return contracts::AlertAbout::kReportDeadline;
+    }
+}
+
+std::string FormatName(contracts::FileFormat f) {
+    switch (f) {
+        case contracts::FileFormat::kHtml:
+            return "webbsida (HTML)";
+        case contracts::FileFormat::kXlsx:
+            return "Excel (XLSX)";
+        case contracts::FileFormat::kPdf:
+            return "PDF";
+        case contracts::FileFormat::kJson:
+            return "data (JSON)";
+        case contracts::FileFormat::kMarkdown:
+            return "text (Markdown)";
+    }
+    return "fil";
+}
+
+}  // namespace
+
+std::vector<Reminder> ReportNotices(const contracts::ReportPublished& report,
+                                    const service::MasterData& master,
+                                    const std::function<bool(const std::string& alert_id)>& sent) {
+    std::vector<Reminder> out;
+    const auto& org = master.org;
+    const auto scope = org.Find(report.scope);
+    if (!scope) return out;
+    auto cutoff = core::FromRfc3339(report.as_of);
+    const domain::Date as_of =
+        cutoff.ok() ? domain::StockholmDate(*cutoff) : *domain::Date::FromYmd(report.year, 12, 31);
+    // The scope's line up to KF, the scope first.
+    std::vector<domain::UnitIndex> line{*scope};
+    for (auto a : org.AncestorsAt(*scope, as_of)) line.push_back(a);
+    auto first_at = [&](domain::Level level) -> std::optional<domain::UnitIndex> {
+        for (auto u : line) {
+            if (org.unit(u).level == level) return u;
+        }
+        return std::nullopt;
+    };
+
+    // Who, in order, with why; one message per e-mail address.
+    std::vector<std::pair<contracts::Person, std::string>> people;
+    const auto body = first_at(domain::Level::kNamnd).value_or(*scope);
+    const auto& body_spec = org.unit(body);
+    if (auto rec = master.org_units.find(body_spec.id.value()); rec != master.org_units.end()) {
+        if (rec->second.secretary && rec->second.secretary->email) {
+            people.emplace_back(*rec->second.secretary, "sekreterare i " + body_spec.name);
+        } else if (rec->second.mailbox && !rec->second.mailbox->empty()) {
+            contracts::Person box;
+            box.name = body_spec.name;
+            box.role = "registrator";
+            box.email = *rec->second.mailbox;
+            people.emplace_back(box, "registrator för " + body_spec.name);
+        }
+    }
+    std::vector<domain::UnitIndex> sektorer;
+    if (auto s = first_at(domain::Level::kSektor)) {
+        sektorer.push_back(*s);
+    } else {
+        for (domain::UnitIndex u = 0; u < org.size(); ++u) {
+            if (org.unit(u).level == domain::Level::kSektor &&
+                org.IsInSubtreeAt(u, *scope, as_of)) {
+                sektorer.push_back(u);
+            }
+        }
+    }
+    for (auto s : sektorer) {
+        if (org.unit(s).manager.email.empty()) continue;
+        people.emplace_back(service::ToWire(org.unit(s).manager),
+                            "sektorchef, " + org.unit(s).name);
+    }
+    if (report.kind == contracts::ReportKind::kDialogue &&
+        !org.unit(*scope).manager.email.empty()) {
+        people.emplace_back(service::ToWire(org.unit(*scope).manager),
+                            "ansvarig för dialogen, " + org.unit(*scope).name);
+    }
+
+    const std::string title = ReportTitle(report.kind);
+    const auto period = domain::Period::Parse(report.period);
+    const std::string range =
+        period.ok()
+            ? text::PeriodRange(domain::FiscalYear::Calendar(period->year()).First(), *period)
+            : report.period;
+    const std::string scope_text = org.unit(*scope).name + " (" + report.scope.value() + ")";
+    nlohmann::json files = nlohmann::json::array();
+    for (const auto& f : report.files) {
+        files.push_back({{"format", FormatName(f.format)}, {"sokvag", f.path}});
+    }
+    std::set<std::string> seen;
+    for (const auto& [person, why] : people) {
+        const std::string email = Lower(person.email.value_or(""));
+        if (email.empty() || !seen.insert(email).second) continue;
+        Reminder r;
+        r.alert_id = "report." + RefSafe(report.report_id) + ":" + RefSafe(email);
+        if (sent(r.alert_id)) continue;
+        r.about = ReportOccasion(report.kind);
+        r.to = person;
+        r.unit = report.scope;
+        r.templates = "rapport";
+        r.data = {{"mottagare", {{"namn", person.name}, {"roll", person.role}}},
+                  {"varfor", why},
+                  {"rapport", title},
+                  {"rubrik", title + " " + range + " – " + org.unit(*scope).name},
+                  {"omfattning", scope_text},
+                  {"period", range},
+                  {"per", text::DateText(as_of)},
+                  {"ar", std::to_string(report.year)},
+                  {"id", report.report_id},
+                  {"filer", files},
+                  {"har_filer", !files.empty()}};
+        out.push_back(std::move(r));
     }
     return out;
 }

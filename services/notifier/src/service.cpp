@@ -71,6 +71,9 @@ config::Schema MakeSchema() {
              "Working days before a report deadline that its reminder goes out")
         .Int("notifier.reminders.dialogue_days", 5,
              "Working days before a dialogue meeting that its reminder goes out")
+        .Bool("notifier.reports.enabled", true,
+              "E-mail each report announced on bfu.reports to the nämnd's secretary and the "
+              "sektorchef (and a dialogunderlag to its unit's manager), with its files' paths")
         .Int("notifier.reminders.plan_due_days", 10,
              "Working days after a deviation beyond its nämnd's mandate opened without a decided "
              "action plan that the sektorchef is reminded")
@@ -187,6 +190,10 @@ void Wire(runtime::Context& ctx) {
         service::KafkaSettings(cfg, "notifier", "measures"),
         std::vector<std::string>{service::Topic(cfg, contracts::topics::kCaseMeasures)},
         service::MasterTable::OnChange{}, ctx, "bfu_notifier_measure_records");
+    auto& reports = ctx.Emplace<service::MasterTable>(
+        service::KafkaSettings(cfg, "notifier", "reports"),
+        std::vector<std::string>{service::Topic(cfg, contracts::topics::kReports)},
+        service::MasterTable::OnChange{}, ctx, "bfu_notifier_report_records");
     // Used from the consume loop's thread only.
     auto casework = std::make_shared<CaseworkIndex>();
 
@@ -337,8 +344,10 @@ void Wire(runtime::Context& ctx) {
     d.reminder_policy.plan_due_days =
         static_cast<int>(cfg.GetInt("notifier.reminders.plan_due_days"));
     d.year = service::FollowUpYear(cfg);
+    d.reports = cfg.GetBool("notifier.reports.enabled");
     ctx.Emplace<Dispatcher>(std::move(d), service::KafkaSettings(cfg, "notifier", "dispatch"),
-                            alert_log, planner, master, &submissions, &plans, &deviations, ctx);
+                            alert_log, planner, master, &submissions, &plans, &deviations, ctx,
+                            &reports);
 
     auto& server = ctx.Emplace<service::QueryServer>(cfg.GetString("zmq.endpoint"), ctx);
     // The PUB topic prefix of a unit's subtree, for bfu watch --unit.

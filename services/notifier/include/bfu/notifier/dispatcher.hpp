@@ -4,7 +4,8 @@
 // from notifier.retry_initial to notifier.retry_max). Each channel has its own worker thread,
 // so an SMTP server that is down never holds up the webhooks, and the other way round.
 // A third thread, on business time, writes the daily digests (notifier.digest_at, Swedish
-// time) and the timetable's reminders (reminders.hpp) as new pending alerts.
+// time), the timetable's reminders and the notices of reports made (reminders.hpp) as new
+// pending alerts.
 //
 // After a crash the log is read again: what was pending is sent, what was sent never is again
 // (a message can only be sent twice if the process dies in the moment between the server's
@@ -49,6 +50,8 @@ struct DispatcherOptions {
     bool reminders = true;
     ReminderPolicy reminder_policy;
     int year = 0;  // the follow-up year whose timetable gives the reminders
+    // Announce the reports of bfu.reports by e-mail (ReportNotices, reminders.hpp).
+    bool reports = true;
 };
 
 class Dispatcher final : public runtime::Component {
@@ -56,7 +59,8 @@ public:
     Dispatcher(DispatcherOptions options, kafka::KafkaConfig producer, AlertLog& log,
                std::shared_ptr<const Planner> planner, std::shared_ptr<service::MasterFeed> master,
                service::MasterTable* submissions, service::MasterTable* plans,
-               service::DeviationTable* deviations, runtime::Context& ctx);
+               service::DeviationTable* deviations, runtime::Context& ctx,
+               service::MasterTable* reports = nullptr);
     ~Dispatcher() override;
 
     [[nodiscard]] std::string Name() const override { return "dispatcher"; }
@@ -81,6 +85,7 @@ private:
     service::MasterTable* submissions_;
     service::MasterTable* plans_;
     service::DeviationTable* deviations_;
+    service::MasterTable* reports_;  // bfu.reports; null: no report notices
     runtime::Context& ctx_;
     std::unique_ptr<kafka::Producer> producer_;
     std::mutex produce_mu_;

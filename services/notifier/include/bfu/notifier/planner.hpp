@@ -79,10 +79,12 @@ public:
     [[nodiscard]] core::Result<std::vector<contracts::Alert>> Digest(
         const std::vector<AlertState>& items, core::TimePoint now) const;
 
-    // A message about the timetable (reminders.hpp) to one recipient.
+    // A message about the timetable or a report made (reminders.hpp) to one recipient, from
+    // the template set `base` ("tidplan", "rapport").
     [[nodiscard]] core::Result<contracts::Alert> Timetable(
         const std::string& alert_id, contracts::AlertAbout about, const contracts::Person& to,
-        const core::UnitId& unit, const nlohmann::json& data, core::TimePoint now) const;
+        const core::UnitId& unit, const nlohmann::json& data, core::TimePoint now,
+        std::string_view base = "tidplan") const;
 
     [[nodiscard]] const PlannerOptions& options() const noexcept { return options_; }
     [[nodiscard]] const text::Templates& templates() const noexcept { return *templates_; }

@@ -41,8 +41,9 @@ struct Reminder {
     std::string alert_id;
     contracts::AlertAbout about = contracts::AlertAbout::kForecastRound;
     contracts::Person to;
-    core::UnitId unit;    // the recipient's unit
-    nlohmann::json data;  // for the "tidplan" templates
+    core::UnitId unit;                  // the recipient's unit
+    nlohmann::json data;                // for the templates
+    std::string templates = "tidplan";  // the template set: "tidplan" or "rapport"
 };
 
 // The reminders due at `now` for the timetable of one year. `submitted(unit, round)` says
@@ -63,6 +64,23 @@ struct Reminder {
     const std::vector<service::DeviationRecord>& open, const service::MasterData& master,
     core::TimePoint now, const ReminderPolicy& policy,
     const std::function<bool(const std::string& deviation_id)>& decided_plan,
+    const std::function<bool(const std::string& alert_id)>& sent);
+
+// A report announced on bfu.reports (issue #13, docs/services/reporting.md) to the people it
+// is for, by e-mail with the paths of its files (the "rapport" templates), once per report and
+// person ("report.<report id>:<e-mail>"):
+//   - the nämnd's secretary: the nämnd of the report's scope or above it; for a scope above
+//     every nämnd (KF, KS, förvaltning) the scope's own; the body's mailbox (registrator)
+//     when it names no secretary;
+//   - the sektorchef: of the sektor of the scope or above it; for a scope above the sektorer,
+//     every sektor under it;
+//   - whoever the kind names: a dialogunderlag goes to the manager of its unit, who leads the
+//     dialogue step.
+// `about` says the report's occasion: report_deadline (tertial, delår, årsredovisning),
+// forecast_round (sektorssammanfattning), dialogue (dialogunderlag). A scope the organisation
+// does not know gets nobody.
+[[nodiscard]] std::vector<Reminder> ReportNotices(
+    const contracts::ReportPublished& report, const service::MasterData& master,
     const std::function<bool(const std::string& alert_id)>& sent);
 
 }  // namespace bfu::notifier

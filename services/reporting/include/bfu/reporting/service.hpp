@@ -1,8 +1,10 @@
 #pragma once
-// The reporting service: consumes unit aggregates, forecasts and deviation events, and after
-// every batch that changed something writes the follow-up report of the whole organisation
-// (HTML, Markdown, JSON) to reporting.dir/<year>/, then announces it on bfu.reports.
-// Topics and config: docs/services/reporting.md.
+// The reporting service (Rapportera, S3, S8, S11, S14): reads its inputs whole from the topics
+// at start and keeps following them (ReportStore); makes the reports the timetable asks for on
+// their dates (schedule.hpp) and any report on request (ZeroMQ report.make / report.list,
+// HTTP GET/POST /reports, `bfu report`); writes them under reporting.dir with a manifest;
+// announces each on bfu.reports; rewrites the rolling senaste.html when something changed.
+// Topics, files and config: docs/services/reporting.md.
 #include "bfu/runtime/app.hpp"
 
 namespace bfu::reporting {
