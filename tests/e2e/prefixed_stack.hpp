@@ -89,12 +89,20 @@ inline std::vector<kafka::Message> ReadTopic(const std::string& brokers, const s
     if (!consumer) return out;
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     int quiet = 0;
+    bool assigned = false;
     while (std::chrono::steady_clock::now() < deadline) {
         auto batch = consumer->Poll(1000, std::chrono::milliseconds(200));
         if (batch.ok() && !batch->empty()) {
             quiet = 0;
             for (auto& m : *batch) out.push_back(std::move(m));
             continue;
+        }
+        // Quiet counts only once the group has given the reader its partitions: before that
+        // (a slow group join under load) an empty poll says nothing about the topic.
+        if (!assigned) {
+            auto a = consumer->Assignment();
+            assigned = a.ok() && !a->empty();
+            if (!assigned) continue;
         }
         if (out.size() >= at_least && ++quiet >= 5) break;
     }
