@@ -37,8 +37,18 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
-  demo generate --out DIR [--year YYYY]   write the example municipality (org, accounts,
-                                          budget, vouchers) as files
+  demo generate --out DIR [--year YYYY]   write the small example municipality (org,
+                                          accounts, budget, January's vouchers) as files
+  demo generate --size small|medium|large --out DIR [--year YYYY] [--months N] [--no-vouchers]
+                                          Exempelkommun's whole year: master data, HR figures,
+                                          goal outcomes, the managers' script, the vouchers
+  demo run --size S --data DIR [--year YYYY] [--through YYYY-MM-DD] [--mail DIR] [--log FILE]
+           [--live] [--ingest URL] [--analysis URL] [--notifier URL] ...
+                                          drive that year through the running services on the
+                                          simulated clock (what ops/demo runs)
+  demo summary --out FILE --reports DIR --mail DIR [--run FILE] [--json]
+                                          the summary page: control totals, ledger = Redis =
+                                          reports, links to the reports, mailbox and status
   import org|accounts|budget|goals|hr|goal-outcomes FILE
                                           check every record, then publish them to the master
                                           topics, bfu.ops.hr or bfu.ops.goal-outcomes (FILE: a
@@ -98,6 +108,21 @@ constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
   clock show|set TIME|advance 2d          the simulated business clock (bfu.clock) that services
                                           with clock.mode=simulated follow
   templates export DIR [--overwrite]      the notifier's default Swedish templates, to edit
+  report make KIND --scope UNIT --period YYYY-MM [--as-of YYYY-MM-DD] [--format html,xlsx,pdf,json]
+                                          a report the rules ask for (KIND: tertialrapport,
+                                          delarsrapport, arsredovisning, sektorssammanfattning,
+                                          dialogunderlag; the period is its last month), made by
+                                          reporting as of the date; prints each file's path
+  report list [--json]                    the reports made: kind, scope, period, as-of, files
+  report templates export DIR [--overwrite]
+                                          the default report templates, to edit
+  period close|reopen YYYY-MM [--by WHO] [--comment TEXT] [--date YYYY-MM-DD]
+                                          the finance unit closes a period (postings into it are
+                                          rejected, corrections go into an open period) or
+                                          reopens it; bfu.calendar, followed by every service
+  period list [YYYY] [--json]             the decisions on periods and years
+  year close YYYY [--by WHO] [--comment TEXT] [--date YYYY-MM-DD]
+                                          the year's closing (årsbokslut): every period of it
   calendar YEAR [--ics]                   the year's timetable: forecast rounds, report deadlines,
                                           dialogue meetings, bokslutsdag (iCalendar with --ics)
   topics                                  the topics on the broker and their partitions
@@ -106,8 +131,8 @@ constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
 Environment: BFU_KAFKA_BROKERS, BFU_KAFKA_TOPIC_PREFIX, BFU_REDIS_URL, BFU_REDIS_PREFIX,
 BFU_NOTIFIER_PUB (tcp://127.0.0.1:15560), BFU_NOTIFIER_ZMQ (tcp://127.0.0.1:15554),
 BFU_ANALYSIS_ZMQ (tcp://127.0.0.1:15552), BFU_FORECASTING_ZMQ (tcp://127.0.0.1:15553),
-BFU_CASEWORK_ZMQ (tcp://127.0.0.1:15556); unset ones are read from BFU_ENV_FILE or
-.bfu/stack.env (written by ops/stack up).
+BFU_CASEWORK_ZMQ (tcp://127.0.0.1:15556), BFU_REPORTING_ZMQ (tcp://127.0.0.1:15555); unset ones
+are read from BFU_ENV_FILE or .bfu/stack.env (written by ops/stack up).
 )";
 
 int PublishVouchers(const Env& env, const std::string& path, std::ostream& out, std::ostream& err) {
@@ -365,37 +390,6 @@ int Calendar(const Args& a, std::ostream& out, std::ostream& err) {
     return 0;
 }
 
-int DemoGenerate(const Args& a, std::ostream& out) {
-    if (!a.Flag("out")) throw UsageError("demo generate needs --out DIR");
-    const std::filesystem::path dir = a.Opt("out");
-    int year = 0;
-    try {
-        const std::time_t now = std::time(nullptr);
-        std::tm tm{};
-        gmtime_r(&now, &tm);
-        year = std::stoi(a.Opt("year", std::to_string(tm.tm_year + 1900)));
-    } catch (...) {
-        throw UsageError("--year must be a year like 2026");
-    }
-    if (year < 1900 || year > 2999) throw UsageError("--year must be a year like 2026");
-    std::filesystem::create_directories(dir);
-    const auto m = MakeExampleMunicipality(year);
-    auto write_array = [&](const std::string& name, const auto& items) {
-        json arr = json::array();
-        for (const auto& i : items) arr.push_back(i.ToJson());
-        std::ofstream(dir / name) << arr.dump(2) << "\n";
-    };
-    write_array("org.json", m.org);
-    write_array("accounts.json", m.accounts);
-    write_array("budget.json", m.budgets);
-    std::ofstream v(dir / "vouchers.ndjson");
-    for (const auto& voucher : m.vouchers) v << voucher.ToJson().dump() << "\n";
-    out << "wrote " << m.org.size() << " units, " << m.accounts.size() << " accounts, "
-        << m.budgets.size() << " budget lines and " << m.vouchers.size() << " vouchers to "
-        << dir.string() << "\n";
-    return 0;
-}
-
 }  // namespace
 
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -405,11 +399,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             return args.empty() ? 2 : 0;
         }
         const auto& cmd = args[0];
-        if (cmd == "demo") {
-            if (args.size() < 2 || args[1] != "generate")
-                throw UsageError("try: bfu demo generate --out DIR");
-            return DemoGenerate(Parse(args, 2, {}), out);
-        }
+        if (cmd == "demo") return Demo(args, out, err);
         if (cmd == "calendar") return Calendar(Parse(args, 1, {"ics"}), out, err);
         if (cmd == "health") {
             if (args.size() < 2) throw UsageError("health needs a URL");
@@ -444,6 +434,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
             return CaseworkCommand(args, out, err);
         }
         if (cmd == "forecast") return Forecast(args, out, err);
+        if (cmd == "report") return Report(args, out, err);
+        if (cmd == "period" || cmd == "year") return PeriodCommand(args, out, err);
         if (cmd == "topics") return Topics(env, out, err);
         throw UsageError("unknown command '" + cmd + "'");
     } catch (const UsageError& e) {

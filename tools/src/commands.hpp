@@ -3,10 +3,12 @@
 // returns the process exit code (0 ok, 1 failure, 2 usage or bad input) and throws UsageError
 // for a wrong command line.
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "bfu/core/clock.hpp"
 #include "cli_support.hpp"
 
 namespace bfu::cli {
@@ -29,8 +31,19 @@ int CaseworkCommand(const std::vector<std::string>& args, std::ostream& out, std
 // The "Åtgärder och beslut" section of bfu status UNIT from the unit's casework summary (the
 // JSON casework writes to Redis, <prefix>casework:<unit>; cmd_casework.cpp).
 void PrintCasework(const nlohmann::json& view, std::ostream& out);
+// bfu demo generate|run|summary: Exempelkommun, its year through the services, the summary
+// page (cmd_demo.cpp, demo/).
+int Demo(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// bfu period close|reopen YYYY-MM, period list, year close YYYY: the finance unit's decisions
+// on bfu.calendar (cmd_period.cpp).
+int PeriodCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// The latest time on the simulated business clock (bfu.clock), nullopt when none was set
+// (cmd_notifier.cpp).
+std::optional<core::TimePoint> ReadBusinessClock(const Env& env, std::ostream& err);
 // bfu forecast submit UNIT AMOUNT_SEK ... / bfu forecast accuracy (cmd_forecast.cpp).
 int Forecast(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// bfu report make|list|templates export (reporting; cmd_report.cpp).
+int Report(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 // bfu status UNIT --as-of YYYY-MM-DD [--year Y] [--json]: replayed from the topics
 // (cmd_status_as_of.cpp).
 int StatusAsOf(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
