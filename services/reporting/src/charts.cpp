@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bfu/reporting/render.hpp"
+#include "bfu/text/html.hpp"
 #include "bfu/text/swedish.hpp"
 
 namespace bfu::reporting {
@@ -21,29 +22,6 @@ constexpr int kLeft = 92;  // room for the axis labels ("−12 345,0 tkr")
 constexpr int kRight = 12;
 constexpr int kTop = 30;
 constexpr int kBottom = 56;  // room for the category labels and the legend
-
-std::string Esc(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 // A step of 1, 2 or 5 times a power of ten that gives about four grid lines up to `span`.
 std::int64_t NiceStep(std::int64_t span) {
@@ -102,15 +80,17 @@ std::string BarChart(const std::string& title, const std::vector<std::string>& c
     };
     std::ostringstream os;
     os << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"diagram\" viewBox=\"0 0 " << kWidth
-       << " " << kHeight << "\" role=\"img\" aria-label=\"" << Esc(title) << "\"><title>"
-       << Esc(title) << "</title>";
-    os << "<text x=\"" << kLeft << "\" y=\"18\" class=\"rubrik\">" << Esc(title) << "</text>";
+       << " " << kHeight << "\" role=\"img\" aria-label=\"" << text::HtmlEscape(title)
+       << "\"><title>" << text::HtmlEscape(title) << "</title>";
+    os << "<text x=\"" << kLeft << "\" y=\"18\" class=\"rubrik\">" << text::HtmlEscape(title)
+       << "</text>";
     for (std::int64_t v = bottom; v <= top; v += step) {
         const double yy = y(v);
         os << "<line x1=\"" << kLeft << "\" x2=\"" << kWidth - kRight << "\" y1=\"" << Fmt(yy)
            << "\" y2=\"" << Fmt(yy) << "\" class=\"" << (v == 0 ? "noll" : "rutnat") << "\"/>";
         os << "<text x=\"" << kLeft - 6 << "\" y=\"" << Fmt(yy + 4)
-           << "\" class=\"axel\" text-anchor=\"end\">" << Esc(text::Tkr(v)) << "</text>";
+           << "\" class=\"axel\" text-anchor=\"end\">" << text::HtmlEscape(text::Tkr(v))
+           << "</text>";
     }
     const std::size_t n = std::max<std::size_t>(categories.size(), 1);
     const double slot = plot_w / static_cast<double>(n);
@@ -126,19 +106,21 @@ std::string BarChart(const std::string& title, const std::vector<std::string>& c
             const double h = std::abs(y(v) - y(0));
             os << "<rect x=\"" << Fmt(x0 + bar * static_cast<double>(s)) << "\" y=\"" << Fmt(y0)
                << "\" width=\"" << Fmt(bar - 1) << "\" height=\"" << Fmt(std::max(h, 0.5))
-               << "\" fill=\"" << series[s].color << "\"><title>" << Esc(series[s].name) << ", "
-               << Esc(categories[c]) << ": " << Esc(text::Tkr(v)) << "</title></rect>";
+               << "\" fill=\"" << series[s].color << "\"><title>"
+               << text::HtmlEscape(series[s].name) << ", " << text::HtmlEscape(categories[c])
+               << ": " << text::HtmlEscape(text::Tkr(v)) << "</title></rect>";
         }
         os << "<text x=\"" << Fmt(kLeft + slot * (static_cast<double>(c) + 0.5)) << "\" y=\""
            << kHeight - kBottom + 16 << "\" class=\"axel\" text-anchor=\"middle\">"
-           << Esc(categories[c]) << "</text>";
+           << text::HtmlEscape(categories[c]) << "</text>";
     }
     if (line) {
         const double yy = y(line->value);
         os << "<line x1=\"" << kLeft << "\" x2=\"" << kWidth - kRight << "\" y1=\"" << Fmt(yy)
            << "\" y2=\"" << Fmt(yy) << "\" stroke=\"" << line->color
-           << "\" stroke-width=\"2\" stroke-dasharray=\"6 4\"><title>" << Esc(line->name) << ": "
-           << Esc(text::Tkr(line->value)) << "</title></line>";
+           << "\" stroke-width=\"2\" stroke-dasharray=\"6 4\"><title>"
+           << text::HtmlEscape(line->name) << ": " << text::HtmlEscape(text::Tkr(line->value))
+           << "</title></line>";
     }
     // Legend.
     double lx = kLeft;
@@ -152,8 +134,8 @@ std::string BarChart(const std::string& title, const std::vector<std::string>& c
             os << "<rect x=\"" << Fmt(lx) << "\" y=\"" << ly - 10
                << "\" width=\"12\" height=\"10\" fill=\"" << color << "\"/>";
         }
-        os << "<text x=\"" << Fmt(lx + 18) << "\" y=\"" << ly << "\" class=\"axel\">" << Esc(name)
-           << "</text>";
+        os << "<text x=\"" << Fmt(lx + 18) << "\" y=\"" << ly << "\" class=\"axel\">"
+           << text::HtmlEscape(name) << "</text>";
         lx += 30 + 7.0 * static_cast<double>(name.size());
     };
     for (const auto& s : series) legend(s.name, s.color, false);
@@ -222,8 +204,9 @@ std::string CauseChart(const Report& r) {
     const std::string title = "Avvikelse mot budget per kontogrupp (orsak), " + scope.name;
     std::ostringstream os;
     os << "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"diagram\" viewBox=\"0 0 " << kWidth
-       << " " << height << "\" role=\"img\" aria-label=\"" << Esc(title) << "\"><title>"
-       << Esc(title) << "</title><text x=\"8\" y=\"18\" class=\"rubrik\">" << Esc(title)
+       << " " << height << "\" role=\"img\" aria-label=\"" << text::HtmlEscape(title)
+       << "\"><title>" << text::HtmlEscape(title)
+       << "</title><text x=\"8\" y=\"18\" class=\"rubrik\">" << text::HtmlEscape(title)
        << "</text>";
     os << "<line x1=\"" << Fmt(mid) << "\" x2=\"" << Fmt(mid) << "\" y1=\"28\" y2=\"" << height - 6
        << "\" class=\"noll\"/>";
@@ -232,10 +215,12 @@ std::string CauseChart(const Report& r) {
         const std::int64_t d = g->deviation();
         const double w = half * static_cast<double>(std::llabs(d)) / static_cast<double>(hi);
         const double x = d >= 0 ? mid : mid - w;
-        os << "<text x=\"8\" y=\"" << yy + 14 << "\" class=\"axel\">" << Esc(g->name) << "</text>";
+        os << "<text x=\"8\" y=\"" << yy + 14 << "\" class=\"axel\">" << text::HtmlEscape(g->name)
+           << "</text>";
         os << "<rect x=\"" << Fmt(x) << "\" y=\"" << yy + 3 << "\" width=\""
            << Fmt(std::max(w, 0.5)) << "\" height=\"16\" fill=\"" << (d > 0 ? "#b03a2e" : "#4c9a5b")
-           << "\"><title>" << Esc(g->name) << ": " << Esc(text::SignedTkr(d)) << "</title></rect>";
+           << "\"><title>" << text::HtmlEscape(g->name) << ": "
+           << text::HtmlEscape(text::SignedTkr(d)) << "</title></rect>";
         // The amount beside its bar, or inside it (in white) where the page ends first.
         constexpr double kLabel = 86;
         const bool inside = d >= 0 ? x + w + kLabel > kWidth : x - kLabel < label_w + 10;
@@ -243,7 +228,8 @@ std::string CauseChart(const Report& r) {
         const bool anchor_end = (d >= 0) == inside;
         os << "<text x=\"" << Fmt(tx) << "\" y=\"" << yy + 15 << "\" class=\"axel\""
            << (inside ? " fill=\"#ffffff\"" : "") << " text-anchor=\""
-           << (anchor_end ? "end" : "start") << "\">" << Esc(text::SignedTkr(d)) << "</text>";
+           << (anchor_end ? "end" : "start") << "\">" << text::HtmlEscape(text::SignedTkr(d))
+           << "</text>";
         yy += row;
     }
     os << "</svg>";

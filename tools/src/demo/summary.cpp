@@ -27,6 +27,7 @@
 #include "bfu/ingest/totals.hpp"
 #include "bfu/reporting/kinds.hpp"
 #include "bfu/service/status_keys.hpp"
+#include "bfu/text/html.hpp"
 #include "bfu/text/swedish.hpp"
 #include "demo.hpp"
 
@@ -36,30 +37,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-std::string Html(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (const char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 std::string Href(const fs::path& from_dir, const fs::path& target) {
     std::error_code ec;
@@ -113,8 +90,8 @@ std::string Page(const std::string& title, const std::string& heading, const std
                  const std::string& body) {
     return "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
-           Html(title) + "</title>\n" + kStyle + "\n</head>\n<body>\n<header>\n<h1>" +
-           Html(heading) + "</h1>\n<p>" + lead + "</p>\n</header>\n<main>\n" + body +
+           text::HtmlEscape(title) + "</title>\n" + kStyle + "\n</head>\n<body>\n<header>\n<h1>" +
+           text::HtmlEscape(heading) + "</h1>\n<p>" + lead + "</p>\n</header>\n<main>\n" + body +
            "</main>\n</body>\n</html>\n";
 }
 
@@ -122,7 +99,7 @@ std::string Light(const std::string& light) {
     if (light == "green") return "<span class=\"gron\">grön</span>";
     if (light == "yellow") return "<span class=\"gul\">gul</span>";
     if (light == "red") return "<span class=\"rod\">röd</span>";
-    return Html(light);
+    return text::HtmlEscape(light);
 }
 
 std::int64_t ToInt(const std::string& s) {
@@ -349,7 +326,7 @@ public:
             "Sammanfattning av ett helt uppföljningsår som körts genom tjänsterna på den "
             "simulerade affärsklockan. Allt på sidan är läst från det körande systemet "
             "(Kafka, Redis, rapporterna och brevlådan), inte från generatorn. Skriven " +
-            Html(text::DateTime(core::WallClock().Now())) + ".";
+            text::HtmlEscape(text::DateTime(core::WallClock().Now())) + ".";
         std::ofstream(o_.out_file, std::ios::binary) << Page(
             "Exempelkommun " + std::to_string(o_.year) + " – sammanfattning",
             "Exempelkommun " + std::to_string(o_.year) + ": budgetuppföljningens år", lead, body);
@@ -575,17 +552,18 @@ private:
                     link = Href(box, page);
                 }
             }
-            rows += "<tr><td>" + Html(m.date) + "</td><td>" + Html(m.to) + "</td><td><a href=\"" +
-                    link + "\">" + Html(m.subject.empty() ? "(utan ämne)" : m.subject) +
+            rows += "<tr><td>" + text::HtmlEscape(m.date) + "</td><td>" + text::HtmlEscape(m.to) +
+                    "</td><td><a href=\"" + link + "\">" +
+                    text::HtmlEscape(m.subject.empty() ? "(utan ämne)" : m.subject) +
                     "</a></td></tr>\n";
         }
         const std::string body =
             "<section><h2>Brevlådan</h2><p>" + Int(static_cast<std::int64_t>(mails.size())) +
             " meddelanden som notifieraren skickat med SMTP till en riktig e-postserver, som lagt "
             "dem i en Maildir (<code>" +
-            Html(o_.mail_dir.string()) +
+            text::HtmlEscape(o_.mail_dir.string()) +
             "</code>: öppna den med ett e-postprogram, t.ex. <code>mutt -f " +
-            Html(o_.mail_dir.string()) + "</code>). De " + std::to_string(rendered) +
+            text::HtmlEscape(o_.mail_dir.string()) + "</code>). De " + std::to_string(rendered) +
             " senaste visas här som webbsidor; övriga länkar till meddelandet som det kom "
             "fram.</p>\n<table><caption>Meddelanden, senaste först</caption><thead><tr><th "
             "scope=\"col\">Datum</th><th scope=\"col\">Till</th><th "
@@ -615,17 +593,22 @@ private:
             const auto& u = org_.units().at(id);
             std::string indent(static_cast<std::size_t>(depth) * 2, ' ');
             rows += "<tr><th scope=\"row\" style=\"padding-left:" + std::to_string(depth) +
-                    "rem\">" + Html(u.name) + " <span class=\"liten\">" + Html(id) +
-                    "</span></th><td>" + Html(std::string(text::LevelName(u.level))) + "</td>";
+                    "rem\">" + text::HtmlEscape(u.name) + " <span class=\"liten\">" +
+                    text::HtmlEscape(id) + "</span></th><td>" +
+                    text::HtmlEscape(std::string(text::LevelName(u.level))) + "</td>";
             if (h.empty()) {
                 rows += "<td colspan=\"6\">ingen status i Redis</td></tr>\n";
             } else {
-                rows += "<td class=\"n\">" + Html(text::Kr(ToInt(h["outcome_to_date_ore"]))) +
-                        "</td><td class=\"n\">" + Html(text::Kr(ToInt(h["budget_to_date_ore"]))) +
-                        "</td><td class=\"n\">" + Html(text::SignedKr(ToInt(h["deviation_ore"]))) +
-                        "</td><td class=\"n\">" + Html(text::PercentBp(ToInt(h["share_bp"]))) +
-                        "</td><td>" + Light(h["light"]) + "</td><td>" +
-                        Html(text::PeriodText(h["through_period"])) + "</td></tr>\n";
+                rows += "<td class=\"n\">" +
+                        text::HtmlEscape(text::Kr(ToInt(h["outcome_to_date_ore"]))) +
+                        "</td><td class=\"n\">" +
+                        text::HtmlEscape(text::Kr(ToInt(h["budget_to_date_ore"]))) +
+                        "</td><td class=\"n\">" +
+                        text::HtmlEscape(text::SignedKr(ToInt(h["deviation_ore"]))) +
+                        "</td><td class=\"n\">" +
+                        text::HtmlEscape(text::PercentBp(ToInt(h["share_bp"]))) + "</td><td>" +
+                        Light(h["light"]) + "</td><td>" +
+                        text::HtmlEscape(text::PeriodText(h["through_period"])) + "</td></tr>\n";
             }
             auto it = children.find(id);
             if (it == children.end()) return;
@@ -699,12 +682,12 @@ private:
                 g.in.vouchers == g.accepted.vouchers + g.rejected.vouchers + g.duplicate.vouchers &&
                 g.in.ore == g.accepted.ore + g.rejected.ore + g.duplicate.ore &&
                 g.on_lines.lines == g.accepted.lines && g.on_lines.ore == g.accepted.ore;
-            s += "<tr><td>" + Html(key.first) + "</td><td>" + Html(key.second) +
-                 "</td><td class=\"n\">" + Int(g.in.vouchers) + "</td><td class=\"n\">" +
-                 Int(g.accepted.vouchers) + "</td><td class=\"n\">" + Int(g.rejected.vouchers) +
-                 "</td><td class=\"n\">" + Int(g.duplicate.vouchers) + "</td><td class=\"n\">" +
-                 Html(text::Amount(g.in.ore)) + "</td><td class=\"n\">" + Int(g.on_lines.lines) +
-                 "</td><td>" +
+            s += "<tr><td>" + text::HtmlEscape(key.first) + "</td><td>" +
+                 text::HtmlEscape(key.second) + "</td><td class=\"n\">" + Int(g.in.vouchers) +
+                 "</td><td class=\"n\">" + Int(g.accepted.vouchers) + "</td><td class=\"n\">" +
+                 Int(g.rejected.vouchers) + "</td><td class=\"n\">" + Int(g.duplicate.vouchers) +
+                 "</td><td class=\"n\">" + text::HtmlEscape(text::Amount(g.in.ore)) +
+                 "</td><td class=\"n\">" + Int(g.on_lines.lines) + "</td><td>" +
                  (ok ? "<span class=\"ok\">ja</span>" : "<span class=\"fel\">nej</span>") +
                  "</td></tr>\n";
         }
@@ -715,7 +698,7 @@ private:
         } else {
             s += "<p class=\"fel\">Kontrollsummorna stämmer inte:</p><ul>";
             for (std::size_t i = 0; i < diffs.size() && i < 50; ++i)
-                s += "<li>" + Html(diffs[i]) + "</li>";
+                s += "<li>" + text::HtmlEscape(diffs[i]) + "</li>";
             s += "</ul>";
         }
         return s + "</section>\n";
@@ -727,7 +710,9 @@ private:
             "varje rad på <code>bfu.ledger.lines</code> (uppräknat genom organisationen som den "
             "såg ut varje månad), jämfört med enhetens status i Redis (analysis) och med "
             "årsredovisningens JSON (reporting)" +
-            std::string(annual_json_.empty() ? "" : " (<code>" + Html(annual_json_) + "</code>)") +
+            std::string(annual_json_.empty()
+                            ? ""
+                            : " (<code>" + text::HtmlEscape(annual_json_) + "</code>)") +
             ". Beloppen ska vara lika på öret.</p>\n";
         s +=
             "<table><caption>Årets driftutfall per nivå</caption><thead><tr><th "
@@ -736,11 +721,13 @@ private:
             "class=\"n\">Årsredovisningen</th><th scope=\"col\">Stämmer</th></tr></thead><tbody>\n";
         for (const auto& r : rollups_) {
             const bool ok = r.redis && *r.redis == r.ledger && (!r.report || *r.report == r.ledger);
-            s += "<tr><th scope=\"row\">" + Html(r.name) + " <span class=\"liten\">" + Html(r.id) +
-                 "</span></th><td>" + Html(r.level) + "</td><td class=\"n\">" +
-                 Html(text::Amount(r.ledger)) + "</td><td class=\"n\">" +
-                 (r.redis ? Html(text::Amount(*r.redis)) : "saknas") + "</td><td class=\"n\">" +
-                 (r.report ? Html(text::Amount(*r.report)) : "–") + "</td><td>" +
+            s += "<tr><th scope=\"row\">" + text::HtmlEscape(r.name) + " <span class=\"liten\">" +
+                 text::HtmlEscape(r.id) + "</span></th><td>" + text::HtmlEscape(r.level) +
+                 "</td><td class=\"n\">" + text::HtmlEscape(text::Amount(r.ledger)) +
+                 "</td><td class=\"n\">" +
+                 (r.redis ? text::HtmlEscape(text::Amount(*r.redis)) : "saknas") +
+                 "</td><td class=\"n\">" +
+                 (r.report ? text::HtmlEscape(text::Amount(*r.report)) : "–") + "</td><td>" +
                  (ok ? "<span class=\"ok\">ja</span>" : "<span class=\"fel\">nej</span>") +
                  "</td></tr>\n";
         }
@@ -814,7 +801,8 @@ private:
             "</caption><thead><tr><th scope=\"col\">Vad</th><th scope=\"col\" "
             "class=\"n\">Antal</th></tr></thead><tbody>\n";
         for (const auto& [k, v] : rows) {
-            s += "<tr><th scope=\"row\">" + Html(k) + "</th><td class=\"n\">" + v + "</td></tr>\n";
+            s += "<tr><th scope=\"row\">" + text::HtmlEscape(k) + "</th><td class=\"n\">" + v +
+                 "</td></tr>\n";
         }
         return s + "</tbody></table></section>\n";
     }
@@ -832,13 +820,17 @@ private:
             if (h.empty()) continue;
             const auto& open = h["open_deviations"];
             const auto n_open = open.empty() ? 0 : std::count(open.begin(), open.end(), ',') + 1;
-            s += "<tr><th scope=\"row\">" + Html(r.name) + "</th><td class=\"n\">" +
-                 Html(text::Kr(ToInt(h["outcome_year_ore"].empty() ? h["outcome_to_date_ore"]
-                                                                   : h["outcome_year_ore"]))) +
-                 "</td><td class=\"n\">" + Html(text::Kr(ToInt(h["annual_budget_ore"]))) +
-                 "</td><td class=\"n\">" + Html(text::SignedKr(ToInt(h["deviation_ore"]))) + " (" +
-                 Html(text::PercentBp(ToInt(h["share_bp"]))) + ")</td><td>" + Light(h["light"]) +
-                 "</td><td class=\"n\">" + std::to_string(n_open) + "</td></tr>\n";
+            s += "<tr><th scope=\"row\">" + text::HtmlEscape(r.name) + "</th><td class=\"n\">" +
+                 text::HtmlEscape(
+                     text::Kr(ToInt(h["outcome_year_ore"].empty() ? h["outcome_to_date_ore"]
+                                                                  : h["outcome_year_ore"]))) +
+                 "</td><td class=\"n\">" +
+                 text::HtmlEscape(text::Kr(ToInt(h["annual_budget_ore"]))) +
+                 "</td><td class=\"n\">" +
+                 text::HtmlEscape(text::SignedKr(ToInt(h["deviation_ore"]))) + " (" +
+                 text::HtmlEscape(text::PercentBp(ToInt(h["share_bp"]))) + ")</td><td>" +
+                 Light(h["light"]) + "</td><td class=\"n\">" + std::to_string(n_open) +
+                 "</td></tr>\n";
         }
         return s + "</tbody></table><p><a href=\"" + Href(dir_, status_page_) +
                "\">Varje enhets status</a></p></section>\n";
@@ -850,11 +842,11 @@ private:
             "planterats i året och hur det ser ut för enheterna nu (Redis).</p>\n";
         if (!run_.is_object() || !run_.contains("stories")) return s + "</section>\n";
         for (const auto& st : run_["stories"]) {
-            s += "<h3>" + Html(st.value("title", "")) + "</h3><p>" + Html(st.value("text", "")) +
-                 "</p>";
+            s += "<h3>" + text::HtmlEscape(st.value("title", "")) + "</h3><p>" +
+                 text::HtmlEscape(st.value("text", "")) + "</p>";
             const auto units = st.value("units", json::array());
             if (units.empty()) continue;
-            s += "<table><caption>" + Html(st.value("title", "")) +
+            s += "<table><caption>" + text::HtmlEscape(st.value("title", "")) +
                  ": enheterna</caption><thead><tr><th scope=\"col\">Enhet</th><th scope=\"col\" "
                  "class=\"n\">Avvikelse hittills</th><th scope=\"col\">Läge</th><th "
                  "scope=\"col\">Öppna avvikelser</th></tr></thead><tbody>\n";
@@ -862,11 +854,13 @@ private:
                 const std::string id = u.get<std::string>();
                 auto h = Status(id);
                 if (h.empty()) continue;
-                s += "<tr><th scope=\"row\">" + Html(h["name"]) + " <span class=\"liten\">" +
-                     Html(id) + "</span></th><td class=\"n\">" +
-                     Html(text::SignedKr(ToInt(h["deviation_ore"]))) + " (" +
-                     Html(text::PercentBp(ToInt(h["share_bp"]))) + ")</td><td>" +
-                     Light(h["light"]) + "</td><td>" + Html(h["open_deviations"]) + "</td></tr>\n";
+                s += "<tr><th scope=\"row\">" + text::HtmlEscape(h["name"]) +
+                     " <span class=\"liten\">" + text::HtmlEscape(id) +
+                     "</span></th><td class=\"n\">" +
+                     text::HtmlEscape(text::SignedKr(ToInt(h["deviation_ore"]))) + " (" +
+                     text::HtmlEscape(text::PercentBp(ToInt(h["share_bp"]))) + ")</td><td>" +
+                     Light(h["light"]) + "</td><td>" + text::HtmlEscape(h["open_deviations"]) +
+                     "</td></tr>\n";
             }
             s += "</tbody></table>\n";
         }
@@ -877,7 +871,7 @@ private:
         std::string s = "<section id=\"rapporter\"><h2>Rapporter</h2>\n";
         if (reports_.empty()) {
             return s + "<p>Inga rapporter i <code>" +
-                   Html((o_.reports_dir / std::to_string(o_.year)).string()) +
+                   text::HtmlEscape((o_.reports_dir / std::to_string(o_.year)).string()) +
                    "</code> ännu.</p></section>\n";
         }
         s +=
@@ -903,16 +897,18 @@ private:
             for (const auto& f : r.value("files", json::array())) {
                 if (!files.empty()) files += " · ";
                 files += "<a href=\"" + Href(dir_, f.value("path", "")) + "\">" +
-                         Html(f.value("format", "fil")) + "</a>";
+                         text::HtmlEscape(f.value("format", "fil")) + "</a>";
             }
             const std::string kind = r.value("kind", "");
             const auto parsed = reporting::ParseKind(kind);
             const std::string title =
                 r.value("title", parsed.ok() ? std::string(reporting::KindTitle(*parsed)) : kind);
             const std::string as_of = r.value("asOf", "");
-            s += "<tr><td>" + Html(title) + "</td><td>" + Html(r.value("scope", "")) + "</td><td>" +
-                 Html(text::PeriodText(r.value("period", ""))) + "</td><td>" +
-                 Html(text::DateText(as_of.substr(0, 10))) + "</td><td>" + files + "</td></tr>\n";
+            s += "<tr><td>" + text::HtmlEscape(title) + "</td><td>" +
+                 text::HtmlEscape(r.value("scope", "")) + "</td><td>" +
+                 text::HtmlEscape(text::PeriodText(r.value("period", ""))) + "</td><td>" +
+                 text::HtmlEscape(text::DateText(as_of.substr(0, 10))) + "</td><td>" + files +
+                 "</td></tr>\n";
         }
         return s + "</tbody></table></section>\n";
     }
