@@ -345,6 +345,12 @@ TEST_F(ReportingE2e, AScriptedYearMakesEveryReportOnItsDateExactlyAndTheSameAfte
                          ASSERT_NO_FATAL_FAILURE(Start("made", "reporting", envs_["made"]));
                          ASSERT_NO_FATAL_FAILURE(WaitReady());
                      }});
+    // And is killed (SIGKILL: no shutdown) in the autumn: it rebuilds everything from Kafka.
+    stops.push_back({domain::FromStockholm(*domain::Date::FromYmd(kYear, 10, 5), 9, 0), 2, [this] {
+                         services_.erase("made");  // SIGKILL
+                         ASSERT_NO_FATAL_FAILURE(Start("made", "reporting", envs_["made"]));
+                         ASSERT_NO_FATAL_FAILURE(WaitReady());
+                     }});
     std::set<std::string> expected_ids;
     std::map<std::string, core::TimePoint> due_of;
     for (const auto& s : schedule) due_of[reporting::ReportId(s.request)] = s.due;
