@@ -42,6 +42,6 @@ kafka_java_exec() {
   # shellcheck disable=SC2086
   exec java $heap -XX:+UseG1GC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$BFU_ROOT/ops/kafka/log4j2.xml" \
-    -Dbfu.kafka.logdir="$KAFKA_HOME/logs" \
+    -Dbfu.kafka.logdir="${KAFKA_LOG_DIR:-$KAFKA_HOME/logs}" \
     -cp "$KAFKA_HOME/libs/*" "$@"
 }

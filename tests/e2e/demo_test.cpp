@@ -20,6 +20,13 @@
 #include <string>
 #include <vector>
 
+#include "bfu/contracts/envelope.hpp"
+#include "bfu/contracts/ledger.hpp"
+#include "bfu/contracts/topics.hpp"
+#include "bfu/ingest/totals.hpp"
+#include "bfu/kafka/config.hpp"
+#include "bfu/redis/redis.hpp"
+#include "bfu/text/swedish.hpp"
 #include "e2e/prefixed_stack.hpp"
 #include "e2e/process.hpp"
 #include "support/mail.hpp"
@@ -229,14 +236,80 @@ TEST_F(DemoE2e, ExempelkommunThroughTheServicesReconcilesToTheOre) {
         ASSERT_TRUE(u.contains("redisOre")) << u.dump();
         EXPECT_EQ(u["redisOre"], u["ledgerOre"]) << u.dump();
         if (u.contains("reportOre")) {
-            EXPECT_EQ(u["reportOre"], u["ledgerOre"]) << u.dump();
+            // The latest report's months against the ledger lines dated by its asOf.
+            EXPECT_EQ(u["reportOre"], u["ledgerAtReportOre"]) << u.dump();
         }
         if (u.value("unit", "") == "KF") {
             kf_in_report = u.contains("reportOre");
             EXPECT_GT(u["ledgerOre"].get<std::int64_t>(), 0);
         }
     }
-    EXPECT_TRUE(kf_in_report) << "the KF annual report's JSON was compared";
+    EXPECT_TRUE(kf_in_report) << "the latest KF report's JSON was compared";
+
+    // ---- bfu reconcile: the ledger = analysis's cells = Redis = the latest report, per unit
+    // and month, exits 0; one line's amount taken out of an enhet's status in Redis makes it
+    // exit 1, naming the unit and both figures.
+    const std::vector<std::string> reconcile = {"reconcile",
+                                                "--year",
+                                                std::to_string(kYear),
+                                                "--reports",
+                                                (dir_ / "reports").string(),
+                                                "--metrics",
+                                                (dir_ / "reconcile.prom").string(),
+                                                "--json"};
+    const auto rec = Bfu(reconcile, 300s, "reconcile");
+    EXPECT_EQ(rec.code, 0) << rec.output;
+    const json rj = json::parse(
+        rec.output.substr(std::min(rec.output.find('{'), rec.output.size())), nullptr, false);
+    ASSERT_FALSE(rj.is_discarded()) << rec.output;
+    EXPECT_TRUE(rj.value("ok", false)) << rj["differences"].dump(2);
+    EXPECT_TRUE(rj["differences"].empty());
+    EXPECT_GT(rj.value("ledgerLines", 0), 10'000);
+    EXPECT_GT(rj.value("aggregates", 0), 20);
+    EXPECT_EQ(rj.value("redisUnits", 0), rj.value("aggregates", -1));
+    ASSERT_TRUE(rj.contains("report")) << rj.dump(2);
+    EXPECT_EQ(rj["report"]["scope"], "KF");
+    EXPECT_GT(rj["report"].value("units", 0), 20);
+    EXPECT_NE(Slurp(dir_ / "reconcile.prom").find("bfu_reconcile_ok{year=\"2026\"} 1"),
+              std::string::npos);
+    // An enhet with outcome, one of its ledger lines' amount taken out of Redis.
+    std::string enhet;
+    std::int64_t line_ore = 0;
+    {
+        kafka::KafkaConfig cfg;
+        cfg.brokers = brokers_;
+        auto s2 = ingest::ReadTopicToEnd(
+            cfg, prefix_ + std::string(contracts::topics::kLedgerLines),
+            [&](const kafka::Message& m) {
+                if (!enhet.empty()) return;
+                auto l = contracts::DecodeMessage<contracts::LedgerLine>(m.value);
+                if (l.ok() && l->is_operating && l->amount_ore != 0) {
+                    enhet = l->unit.value();
+                    line_ore = l->amount_ore;
+                }
+            },
+            120s);
+        ASSERT_TRUE(s2.ok()) << s2.error().ToString();
+    }
+    ASSERT_FALSE(enhet.empty());
+    auto pool = redis::Pool::Create(redis_url_);
+    ASSERT_TRUE(pool.ok());
+    const std::string key = prefix_ + "unit:" + enhet + ":" + std::to_string(kYear);
+    auto status = (*pool)->HGetAll(key);
+    ASSERT_TRUE(status.ok() && status->count("outcome_year_ore") == 1) << key;
+    const auto year_ore = std::stoll(status->at("outcome_year_ore"));
+    ASSERT_TRUE(
+        (*pool)->HSet(key, {{"outcome_year_ore", std::to_string(year_ore - line_ore)}}).ok());
+    const auto broken = Bfu(
+        {"reconcile", "--year", std::to_string(kYear), "--reports", (dir_ / "reports").string()},
+        300s, "reconcile-broken");
+    EXPECT_EQ(broken.code, 1) << broken.output;
+    EXPECT_NE(broken.output.find("skillnad: Redis " + enhet + " 2026: huvudboken " +
+                                 text::Amount(year_ore) + " kr, Redis " +
+                                 text::Amount(year_ore - line_ore) + " kr"),
+              std::string::npos)
+        << broken.output;
+    EXPECT_NE(broken.output.find("STÄMMER INTE"), std::string::npos) << broken.output;
 
     // ---- The alerts are e-mails in the Maildir, to the municipality's people.
     const auto messages = smtp_->Messages();

@@ -31,16 +31,21 @@ namespace bfu::testing {
 // analysis creates this one itself at start (docs/services/analysis.md).
 inline constexpr std::string_view kAnalysisChangelog = "bfu.analysis.outcome";
 
-// Creates every bfu topic under `prefix`; an error names what failed.
-inline core::Status CreatePrefixedTopics(const std::string& brokers, const std::string& prefix) {
+// Creates every bfu topic under `prefix` with `replication` replicas (on a cluster of three or
+// more, min.insync.replicas=2, as ops/stack up --brokers 3 makes them); an error names what
+// failed.
+inline core::Status CreatePrefixedTopics(const std::string& brokers, const std::string& prefix,
+                                         int replication = 1) {
     kafka::KafkaConfig cfg;
     cfg.brokers = brokers;
     auto admin = kafka::Admin::Create(cfg);
     if (!admin.ok()) return admin.error();
     std::vector<kafka::TopicSpec> specs;
     for (const auto& t : contracts::topics::kAll) {
-        specs.push_back(
-            {prefix + std::string(t.name), t.partitions, 1, contracts::topics::TopicConfigs(t)});
+        auto configs = contracts::topics::TopicConfigs(t);
+        if (replication >= 3) configs["min.insync.replicas"] = "2";
+        specs.push_back({prefix + std::string(t.name), t.partitions,
+                         static_cast<std::int16_t>(replication), configs});
     }
     return (*admin)->CreateTopics(specs, std::chrono::seconds(60));
 }
@@ -146,7 +151,7 @@ protected:
         prefix_ = UniquePrefix();
         dir_ = std::filesystem::temp_directory_path() / ("bfu-" + std::string(tag) + "-" + prefix_);
         std::filesystem::create_directories(dir_);
-        auto created = CreatePrefixedTopics(brokers_, prefix_);
+        auto created = CreatePrefixedTopics(brokers_, prefix_, replication_);
         ASSERT_TRUE(created.ok()) << created.error().ToString();
     }
     void CloseRun() {
@@ -232,6 +237,7 @@ protected:
     }
 
     std::string brokers_, redis_url_, prefix_;
+    int replication_ = 1;  // the topics' replicas; set before OpenRun
     std::filesystem::path dir_;
     std::map<std::string, std::unique_ptr<ChildProcess>> services_;
     std::map<std::string, int> http_ports_;

@@ -101,6 +101,12 @@ constexpr const char* kUsage = R"(usage: bfu COMMAND [ARGS]
                                           rejected + duplicates, checked against the topics
   ingest duplicates [--json] [--source S] vouchers taken for duplicates, with their first
                                           acceptance
+  reconcile [--year Y] [--reports DIR] [--json] [--metrics FILE] [--no-redis]
+            [--alerts-delivered]          the ledger = analysis's cells = Redis = the latest
+                                          report, per unit and month, to the öre; control
+                                          totals; every deviation event once; no alert sent
+                                          twice; dead letters per topic and reason; exit 1 on
+                                          any difference
   watch [--unit U] [--out FILE] [--count N] [--seconds S]
                                           live alerts from the notifier (ZeroMQ); --unit: that
                                           unit and everything under it
@@ -422,6 +428,7 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         if (cmd == "deviations") return Deviations(env, Parse(args, 1, {"open", "json"}), out);
         if (cmd == "rejected") return Rejected(env, Parse(args, 1, {"json"}), out, err);
         if (cmd == "ingest") return Ingest(args, out, err);
+        if (cmd == "reconcile") return Reconcile(args, out, err);
         if (cmd == "watch") return Watch(env, Parse(args, 1, {}), out, err);
         if (cmd == "alerts" || cmd == "clock" || cmd == "templates") {
             return NotifierCommand(args, out, err);

@@ -23,6 +23,9 @@ int ImportSie(const std::vector<std::string>& args, std::ostream& out, std::ostr
 // bfu ingest totals|duplicates [--json] [--source S] (cmd_ingest.cpp).
 int Ingest(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
+// bfu reconcile [--year Y] [--reports DIR] [--json] [--metrics FILE] (cmd_reconcile.cpp).
+int Reconcile(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
 // bfu deviation ack ID (analysis; cmd_deviation.cpp).
 int DeviationCommand(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 // bfu measure add|status|done, comment add, deviation comment, plan draft|change|propose,

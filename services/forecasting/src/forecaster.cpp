@@ -135,6 +135,17 @@ void Forecaster::RestoreDeviations(const std::vector<service::DeviationRecord>& 
     }
 }
 
+void Forecaster::ContinueNumbering(const std::vector<service::DeviationRecord>& records) {
+    if (!monitor_) return;
+    for (const auto& r : records) {
+        const auto* state = monitor_->Find(r.latest.deviation_id);
+        if (state == nullptr || r.last_seq <= static_cast<std::int64_t>(state->sequence)) continue;
+        domain::DeviationState next = *state;
+        next.sequence = static_cast<std::uint32_t>(r.last_seq);
+        monitor_->Restore(next);
+    }
+}
+
 core::Status Forecaster::PutAggregate(const contracts::UnitAggregate& a) {
     if (!master_) {
         return core::Error(core::Errc::kFailedPrecondition, "master",

@@ -251,6 +251,9 @@ private:
         }
         if (!forecaster_.HasMaster()) return;
         ApplyInputs();
+        // Another writer's events (acknowledgements) advance the numbering first, so two
+        // different events never share an id (bfu reconcile checks it).
+        forecaster_.ContinueNumbering(deviations_.Open());
         const auto now = ctx_.clock().Now();
         auto out = forecaster_.Evaluate(BusinessDate(now), now);
         // Escalation of forecast deviations nobody acknowledged in time (S7): forecasting owns

@@ -47,6 +47,10 @@ std::string EventId(std::string_view prefix, std::string_view text) {
 
 }  // namespace
 
+void AllowLargestRejection(kafka::KafkaConfig& config) {
+    config.properties["message.max.bytes"] = std::to_string(kRejectedRecordMaxBytes);
+}
+
 contracts::IngestWay WayOfRecord(const kafka::Headers& headers) {
     return kafka::FindHeader(headers, kOriginFileHeader) ? contracts::IngestWay::kSieFile
                                                          : contracts::IngestWay::kKafka;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bfu/contracts/topics.hpp"
+#include "bfu/ingest/decision.hpp"
 #include "bfu/kafka/producer.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/sie_import/report.hpp"
@@ -295,9 +296,10 @@ void AddInbox(runtime::Context& ctx) {
     sie_import::PublishTopics topics{service::Topic(cfg, contracts::topics::kErpVouchers),
                                      service::Topic(cfg, contracts::topics::kLedgerRejected),
                                      service::Topic(cfg, contracts::topics::kMasterBudget)};
+    auto kafka = service::KafkaSettings(cfg, "ingest", "inbox");
+    AllowLargestRejection(kafka);
     ctx.Emplace<InboxComponent>(std::move(settings), std::chrono::milliseconds(poll_ms),
-                                service::KafkaSettings(cfg, "ingest", "inbox"), std::move(topics),
-                                ctx.logger());
+                                std::move(kafka), std::move(topics), ctx.logger());
 }
 
 }  // namespace bfu::ingest

@@ -97,6 +97,7 @@ void Wire(runtime::Context& ctx) {
     if (cfg.Has("ingest.http.token")) http.token = cfg.GetString("ingest.http.token");
     http.max_body_bytes = static_cast<std::size_t>(max_body);
     http.kafka = service::KafkaSettings(cfg, "ingest", "http");
+    AllowLargestRejection(http.kafka);
     http.topics = topics;
     http.master = [master] { return master->Latest(); };
     http.ready = [decision_log, master] {
@@ -107,6 +108,7 @@ void Wire(runtime::Context& ctx) {
     service::LoopSpec spec;
     spec.name = "voucher-consumer";
     spec.kafka = service::KafkaSettings(cfg, "ingest");
+    AllowLargestRejection(spec.kafka);
     // Static group membership, one id per instance (stable like the transactional id): an
     // instance restarted after a crash takes its partitions back at once, instead of waiting
     // out the session timeout (45 s) of the member it replaces.

@@ -5,6 +5,7 @@
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/domain/calendar.hpp"
 #include "bfu/domain/workdays.hpp"
+#include "bfu/text/swedish.hpp"
 
 namespace bfu::ingest {
 
@@ -31,11 +32,37 @@ std::string OriginId(const contracts::Origin& o) {
     return {};
 }
 
+// Cuts `s` to at most `max` bytes without splitting a UTF-8 sequence; "…" marks a cut.
+void CutUtf8(std::string& s, std::size_t max) {
+    if (s.size() <= max) return;
+    static constexpr std::string_view kEllipsis = "\u2026";
+    std::size_t n = max - kEllipsis.size();
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0U) == 0x80U) --n;
+    s.resize(n);
+    s.append(kEllipsis);
+}
+
 std::string LineField(std::size_t i, std::string_view name) {
     return "/lines/" + std::to_string(i) + "/" + std::string(name);
 }
 
 }  // namespace
+
+void CapReasons(std::vector<RejectReason>& reasons) {
+    for (auto& r : reasons) {
+        CutUtf8(r.field, kMaxReasonTextBytes);
+        CutUtf8(r.message, kMaxReasonTextBytes);
+    }
+    if (reasons.size() <= kMaxReasons) return;
+    const std::size_t all = reasons.size();
+    const std::size_t left_out = all - (kMaxReasons - 1);
+    reasons.resize(kMaxReasons - 1);
+    reasons.push_back(
+        Reason("more_reasons", "", std::nullopt,
+               "ytterligare " + text::Figure(static_cast<double>(left_out), "st") +
+                   " fel visas inte (" + text::Figure(static_cast<double>(all), "st") +
+                   " i allt): rätta de listade och skicka verifikationen igen, så visas resten"));
+}
 
 VoucherChecker::VoucherChecker(CheckRules rules) : rules_(std::move(rules)) {
     rules_.lifecycle.pinned_years.insert(rules_.open_years.begin(), rules_.open_years.end());
@@ -106,10 +133,22 @@ CheckResult VoucherChecker::Prepare(std::string_view payload, const contracts::O
     out.rejected.origin = origin;
     auto reject = [&](std::vector<RejectReason> reasons) {
         out.kind = CheckResult::Kind::kRejected;
-        out.rejected.reasons = std::move(reasons);
+        CapReasons(reasons);
         // The payload is kept verbatim only when it is rejected (copying every accepted
-        // voucher's bytes showed in ingest's profile).
-        out.rejected.original = contracts::Payload::FromBytes(payload);
+        // voucher's bytes showed in ingest's profile), and only its first kMaxOriginalBytes.
+        if (payload.size() > kMaxOriginalBytes) {
+            reasons.push_back(Reason(
+                "original_truncated", "", std::nullopt,
+                "verifikationen är " + text::Decimal(static_cast<double>(payload.size()), 0) +
+                    " byte" + ", mer än som sparas med en avvisning: de första " +
+                    text::Decimal(static_cast<double>(kMaxOriginalBytes), 0) + " byte" +
+                    " sparas här, hela verifikationen finns kvar hos avsändaren"));
+            out.rejected.original =
+                contracts::Payload::FromBytes(payload.substr(0, kMaxOriginalBytes));
+        } else {
+            out.rejected.original = contracts::Payload::FromBytes(payload);
+        }
+        out.rejected.reasons = std::move(reasons);
         out.rejected.rejected_at = core::ToRfc3339(now);
         // A rejected voucher is not remembered: the ERP may send it again once the cause is
         // mended (an account opened, master data published), and it is then checked afresh.

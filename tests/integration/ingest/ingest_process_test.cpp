@@ -425,6 +425,78 @@ TEST_F(IngestProcess, PostVouchersAnswersPerVoucherAndWritesInOneTransaction) {
     EXPECT_EQ(unknown.on_rejected.vouchers, 1);
 }
 
+// Rejections bigger than the broker's default message size once stopped ingest
+// (MSG_SIZE_TOO_LARGE, exit 1, the same record read again after every restart; over HTTP
+// "503, send again" for ever). Now each is written, bounded, and the vouchers behind it go on.
+TEST_F(IngestProcess, LargeRejectionsAreWrittenAndTheVouchersBehindThemGoOn) {
+    ASSERT_NO_FATAL_FAILURE(StartIngest({{"BFU_INGEST_HTTP_TOKEN", kToken}}));
+    // 8 000 lines, every one on a cost centre that does not exist: 8 000 reasons before.
+    auto many = MakeVoucher("L-1", 1);
+    const auto debit = many.lines[0];
+    const auto credit = many.lines[1];
+    many.lines.clear();
+    for (int i = 0; i < 4000; ++i) {
+        many.lines.push_back(debit);
+        many.lines.back().unit = core::UnitId("NOPE");
+        many.lines.push_back(credit);
+        many.lines.back().unit = core::UnitId("NOPE");
+    }
+    // Just under a megabyte of quotes in a line text (each escaped again in the rejection:
+    // about 2 MB written) on an account that is not in the chart.
+    auto quoted = MakeVoucher("L-2", 1, true);
+    quoted.lines[0].text = std::string(480000, '"');
+    const std::string quoted_payload = quoted.ToJson().dump();
+    ASSERT_GT(quoted_payload.size(), 950000u);
+    ASSERT_NO_FATAL_FAILURE(Send(many));
+    ASSERT_TRUE(
+        producer_->Produce(Topic(contracts::topics::kErpVouchers), quoted.Key(), quoted_payload)
+            .ok());
+    const auto after = MakeVoucher("L-3", 2);
+    ASSERT_NO_FATAL_FAILURE(Send(after));
+    ASSERT_TRUE(producer_->Flush(30s).ok());
+    // Over HTTP, a 3 MiB voucher with a wrong account: its rejection keeps the first 2 MiB.
+    auto huge = MakeVoucher("L-4", 1, true);
+    huge.lines[0].text = std::string(3U << 20U, 'a');
+    auto post =
+        Post(http_port_, huge.ToJson().dump(), {std::string("Authorization: Bearer ") + kToken});
+    ASSERT_EQ(post.status, 200) << post.body.dump().substr(0, 2000) << Slurp(log_);
+    EXPECT_EQ(post.body["results"][0]["result"], "rejected");
+
+    const auto decisions = WaitDecisions(4);
+    ASSERT_EQ(decisions.size(), 4u) << Slurp(log_);
+    std::map<std::string, contracts::IngestDecision> by_id;
+    for (const auto& d : decisions) by_id[d.voucher_id->value()] = d;
+    EXPECT_EQ(by_id.at("L-1").result, contracts::IngestResult::kRejected);
+    EXPECT_EQ(by_id.at("L-1").line_count, 8000);
+    EXPECT_EQ(by_id.at("L-1").reasons.size(), 100u);
+    EXPECT_EQ(by_id.at("L-2").result, contracts::IngestResult::kRejected);
+    EXPECT_EQ(by_id.at("L-3").result, contracts::IngestResult::kAccepted);
+    EXPECT_EQ(by_id.at("L-4").result, contracts::IngestResult::kRejected);
+    EXPECT_TRUE(ingest_->Running()) << Slurp(log_);
+
+    std::map<std::string, contracts::RejectedVoucher> rejected;
+    for (auto& r : ReadDecoded<contracts::RejectedVoucher>(contracts::topics::kLedgerRejected)) {
+        rejected[r.voucher_id->value()] = r;
+    }
+    ASSERT_EQ(rejected.size(), 3u);
+    const auto& l1 = rejected.at("L-1");
+    ASSERT_EQ(l1.reasons.size(), 100u);
+    EXPECT_EQ(l1.reasons.front().code, "unknown_unit");
+    EXPECT_EQ(l1.reasons.back().code, "more_reasons");
+    EXPECT_NE(l1.reasons.back().message.find("7 901 st"), std::string::npos);
+    EXPECT_EQ(l1.original.content, many.ToJson().dump());
+    EXPECT_EQ(rejected.at("L-2").original.content, quoted_payload);  // verbatim, whole
+    const auto& l4 = rejected.at("L-4");
+    EXPECT_EQ(l4.reasons.back().code, "original_truncated");
+    EXPECT_EQ(l4.original.content.size(), std::size_t{2U << 20U});
+    // The accepted voucher behind them is on the ledger, and the totals still reconcile.
+    const auto lines = ReadDecoded<contracts::LedgerLine>(contracts::topics::kLedgerLines);
+    ASSERT_EQ(lines.size(), after.lines.size());
+    EXPECT_EQ(lines[0].voucher.voucher_id.value(), "L-3");
+    const auto totals = Totals();
+    EXPECT_TRUE(totals.Differences().empty()) << totals.ToText();
+}
+
 TEST_F(IngestProcess, IngestTotalsCommandReconcilesAndNamesTheFigures) {
     ASSERT_NO_FATAL_FAILURE(StartIngest());
     ASSERT_NO_FATAL_FAILURE(Send(MakeVoucher("T-1", 1)));

@@ -298,6 +298,29 @@ TEST_F(ForecasterTest, ContinuesARestoredForecastDeviation) {
     EXPECT_EQ(out.deviations[0].seq, 5);
 }
 
+// A manager's acknowledgement is written by analysis with the next seq (2); forecasting's next
+// event of the deviation must be 3. It once wrote 2 again: two different events with one id,
+// and a consumer de-duplicating by id dropped one (bfu reconcile found it in the demo year).
+TEST_F(ForecasterTest, AnAcknowledgementByAnotherWriterAdvancesTheNumbering) {
+    auto opened = Put(Aggregate("ENH1", 1, 10'000'000, 15'000'000), D("2026-03-10"));
+    ASSERT_EQ(opened.deviations.size(), 1u);
+    ASSERT_EQ(opened.deviations[0].seq, 1);
+    service::DeviationRecord r;
+    r.latest = opened.deviations[0];
+    r.has_status = true;
+    r.last_seq = 2;  // analysis's "acknowledged"
+    // Without the acknowledgement nothing changes: the numbering is forecasting's own.
+    forecaster_.ContinueNumbering({});
+    forecaster_.ContinueNumbering({r});
+    auto closed = Put(Aggregate("ENH1", 2, 10'000'000, 10'000'000), D("2026-04-10"));
+    ASSERT_EQ(closed.deviations.size(), 1u);
+    EXPECT_EQ(closed.deviations[0].event, contracts::DeviationEventKind::kClosed);
+    EXPECT_EQ(closed.deviations[0].seq, 3);
+    // An older record never moves the numbering back.
+    r.last_seq = 1;
+    forecaster_.ContinueNumbering({r});
+}
+
 TEST_F(ForecasterTest, MeasuresAccuracyPerRoundAndLevelOnceTheYearHasEnded) {
     // Round 2 forecast 127 500 000 (see above); round 6 forecast 120 000 000 written on
     // 31 December from a year on budget.

@@ -244,6 +244,79 @@ TEST_F(VoucherCheckerTest, RejectsAVoucherWhoseSumsOverflowInsteadOfWrappingToBa
     EXPECT_TRUE(r.lines.empty());
 }
 
+// A 10 000-line voucher with a wrong cost centre on every line: one rejection of a bounded
+// size (it once listed 10 000 reasons, over the broker's message size, and stopped ingest).
+TEST_F(VoucherCheckerTest, ManyBadLinesGiveAtMostAHundredReasonsTheLastCountingTheRest) {
+    json lines = json::array();
+    for (int i = 0; i < 5000; ++i) {
+        lines.push_back({{"account", "5011"}, {"unit", "NOPE"}, {"amount", "1.00"}});
+        lines.push_back({{"account", "1930"}, {"unit", "NOPE"}, {"amount", "-1.00"}});
+    }
+    auto j = ValidVoucher();
+    j["lines"] = lines;
+    const std::string payload = j.dump();
+    auto r = checker_.Check(payload, KafkaAt(1), test::TestNow());
+    ASSERT_EQ(r.kind, Kind::kRejected);
+    ASSERT_EQ(r.rejected.reasons.size(), kMaxReasons);
+    for (std::size_t i = 0; i + 1 < kMaxReasons; ++i) {
+        EXPECT_EQ(r.rejected.reasons[i].code, "unknown_unit");
+        EXPECT_EQ(r.rejected.reasons[i].line, static_cast<std::int64_t>(i + 1));
+    }
+    const auto& last = r.rejected.reasons.back();
+    EXPECT_EQ(last.code, "more_reasons");
+    EXPECT_NE(last.message.find("ytterligare 9 901 st"), std::string::npos) << last.message;
+    EXPECT_NE(last.message.find("10 000 st i allt"), std::string::npos) << last.message;
+    // The original is still kept verbatim, and the line count is the voucher's.
+    EXPECT_EQ(r.rejected.original.content, payload);
+    EXPECT_EQ(r.line_count, 10000);
+}
+
+TEST(CapReasons, LeavesAHundredAloneAndCutsLongTextsOnACharacter) {
+    std::vector<contracts::RejectReason> reasons(kMaxReasons);
+    for (auto& r : reasons) r.code = "unknown_unit";
+    reasons[3].message = std::string(600, 'x') + "å";
+    reasons[4].message = std::string(kMaxReasonTextBytes - 4, 'x') + "åäö";  // cut inside ä
+    CapReasons(reasons);
+    ASSERT_EQ(reasons.size(), kMaxReasons);
+    EXPECT_EQ(reasons.back().code, "unknown_unit");
+    EXPECT_LE(reasons[3].message.size(), kMaxReasonTextBytes);
+    EXPECT_EQ(reasons[3].message.substr(reasons[3].message.size() - 3), "\u2026");
+    EXPECT_LE(reasons[4].message.size(), kMaxReasonTextBytes);
+    // Valid UTF-8: no sequence was split ("å" is kept whole or dropped whole).
+    EXPECT_TRUE(nlohmann::json(reasons[4].message).dump().size() > 0);
+    EXPECT_EQ(reasons[4].message.find("\xC3\u2026"), std::string::npos);
+    reasons.emplace_back();
+    CapReasons(reasons);
+    ASSERT_EQ(reasons.size(), kMaxReasons);
+    EXPECT_EQ(reasons.back().code, "more_reasons");
+    EXPECT_NE(reasons.back().message.find("ytterligare 2 st"), std::string::npos);
+}
+
+// A voucher over kMaxOriginalBytes (possible over HTTP, up to its body limit) keeps its first
+// kMaxOriginalBytes with a reason that says so; under it, the whole.
+TEST_F(VoucherCheckerTest, AnOriginalOverTheBoundIsCutWithAReason) {
+    auto j = ValidVoucher();
+    j["lines"][0]["account"] = "4999";  // rejected
+    j["lines"][0]["text"] = std::string(kMaxOriginalBytes, 'a');
+    const std::string payload = j.dump();
+    auto r = checker_.Check(payload, KafkaAt(1), test::TestNow());
+    ASSERT_EQ(r.kind, Kind::kRejected);
+    ASSERT_EQ(r.rejected.reasons.size(), 2u);
+    EXPECT_EQ(r.rejected.reasons[0].code, "unknown_account");
+    EXPECT_EQ(r.rejected.reasons[1].code, "original_truncated");
+    EXPECT_NE(r.rejected.reasons[1].message.find("de första 2 097 152 byte"), std::string::npos)
+        << r.rejected.reasons[1].message;
+    EXPECT_EQ(r.rejected.original.content, payload.substr(0, kMaxOriginalBytes));
+
+    j["lines"][0]["text"] = std::string(kMaxOriginalBytes - 1000, 'a');
+    const std::string fits = j.dump();
+    ASSERT_LE(fits.size(), kMaxOriginalBytes);
+    auto whole = checker_.Check(fits, KafkaAt(2), test::TestNow());
+    ASSERT_EQ(whole.kind, Kind::kRejected);
+    ASSERT_EQ(whole.rejected.reasons.size(), 1u);
+    EXPECT_EQ(whole.rejected.original.content, fits);
+}
+
 struct LineCase {
     std::string account;
     std::string unit;

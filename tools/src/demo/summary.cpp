@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "../cli_support.hpp"
+#include "../reconcile.hpp"
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/ledger.hpp"
 #include "bfu/contracts/master.hpp"
@@ -102,6 +103,18 @@ std::string Light(const std::string& light) {
     return text::HtmlEscape(light);
 }
 
+// The months a report covers, from its period (YYYYMM): 4 for 202604.
+int ReportMonths(const std::string& period) {
+    auto p = domain::Period::Parse(period);
+    return p.ok() ? p->month() : 0;
+}
+
+// A report kind's Swedish title ("Tertialrapport"), its id when it is unknown.
+std::string KindText(const std::string& id) {
+    auto k = reporting::ParseKind(id);
+    return k.ok() ? std::string(reporting::KindTitle(*k)) : id;
+}
+
 std::int64_t ToInt(const std::string& s) {
     try {
         return s.empty() ? 0 : std::stoll(s);
@@ -109,59 +122,6 @@ std::int64_t ToInt(const std::string& s) {
         return 0;
     }
 }
-
-// ---- The organisation as published (bfu.master.org), in each month ----
-
-struct OrgRecord {
-    contracts::OrgUnit unit;
-};
-
-// The first month a placement counts in: its own month from the 1st, else the next.
-int EffectiveMonthCode(const std::string& valid_from) {
-    auto d = domain::Date::Parse(valid_from);
-    if (!d.ok()) return 0;
-    auto p = domain::Period::Containing(*d);
-    if (d->day() != 1) p = p.Next();
-    return p.Code();
-}
-
-class OrgByMonth {
-public:
-    void Add(contracts::OrgUnit u) {
-        const std::string id = u.id.value();
-        units_[id] = std::move(u);
-    }
-    [[nodiscard]] const std::map<std::string, contracts::OrgUnit>& units() const { return units_; }
-
-    // The unit's parent in the month (YYYYMM as a number), "" for the root.
-    [[nodiscard]] std::string ParentIn(const std::string& id, int period_code) const {
-        auto it = units_.find(id);
-        if (it == units_.end()) return {};
-        const auto& u = it->second;
-        std::string parent = u.parent ? u.parent->value() : std::string();
-        if (EffectiveMonthCode(u.valid_from) <= period_code || u.history.empty()) return parent;
-        // The latest earlier placement in force in that month.
-        std::string found = u.history.front().parent.value();
-        for (const auto& h : u.history) {
-            if (EffectiveMonthCode(h.valid_from) <= period_code) found = h.parent.value();
-        }
-        return found;
-    }
-
-    // The unit and its ancestors in the month, the unit first.
-    [[nodiscard]] std::vector<std::string> Line(const std::string& id, int period_code) const {
-        std::vector<std::string> out;
-        std::string u = id;
-        for (int guard = 0; guard < 16 && !u.empty(); ++guard) {
-            out.push_back(u);
-            u = ParentIn(u, period_code);
-        }
-        return out;
-    }
-
-private:
-    std::map<std::string, contracts::OrgUnit> units_;
-};
 
 // ---- The mailbox ----
 
@@ -291,7 +251,9 @@ struct Rollup {
     std::string id, name, level;
     std::int64_t ledger = 0;
     std::optional<std::int64_t> redis;
-    std::optional<std::int64_t> report;
+    std::optional<std::int64_t> report;  // the latest report's months summed
+    std::int64_t ledger_at_report = 0;   // the ledger over the same months, dated by its asOf
+    bool agrees = false;                 // bfu reconcile found no difference for the unit
 };
 
 class Summary {
@@ -309,11 +271,8 @@ public:
         const std::size_t mails = WriteMailbox();
         WriteStatusPage();
         const bool totals_ok = totals_ && totals_->Differences().empty();
-        bool rollup_ok = !rollups_.empty();
-        for (const auto& r : rollups_) {
-            rollup_ok = rollup_ok && r.redis && *r.redis == r.ledger &&
-                        (!r.report || *r.report == r.ledger);
-        }
+        // Every unit at every level and month, as `bfu reconcile` checks it.
+        const bool rollup_ok = !rollups_.empty() && reconcile_ok_;
         std::string body;
         body += Links(mails);
         body += TotalsSection();
@@ -341,7 +300,10 @@ public:
             for (const auto& r : rollups_) {
                 json x{{"unit", r.id}, {"ledgerOre", r.ledger}};
                 if (r.redis) x["redisOre"] = *r.redis;
-                if (r.report) x["reportOre"] = *r.report;
+                if (r.report) {
+                    x["reportOre"] = *r.report;
+                    x["ledgerAtReportOre"] = r.ledger_at_report;
+                }
                 j["ledgerRedisReports"].push_back(x);
             }
             out_ << j.dump(2) << "\n";
@@ -366,94 +328,45 @@ private:
 
     bool ReadTopics() {
         Env env;
-        const auto cfg = KafkaFromEnv(env);
-        const auto timeout = std::chrono::minutes(5);
-        // The organisation, latest record per unit.
-        auto s = ingest::ReadTopicToEnd(
-            cfg, Topic(env, contracts::topics::kMasterOrg),
-            [&](const kafka::Message& m) {
-                if (m.value.empty()) return;
-                auto u = contracts::DecodeMessage<contracts::OrgUnit>(m.value);
-                if (u.ok()) org_.Add(std::move(u).value());
-            },
-            timeout);
-        if (!s.ok()) {
-            err_ << "bfu demo summary: " << s.error().ToString() << "\n";
+        reconcile::Options ro;
+        ro.year = o_.year;
+        ro.reports_dir = o_.reports_dir;
+        auto rec = reconcile::Run(ro, env);
+        if (!rec.ok()) {
+            err_ << "bfu demo summary: " << rec.error().ToString() << "\n";
             return false;
         }
-        ingest::ControlTotals totals;
-        s = ingest::ReadTopicToEnd(
-            cfg, Topic(env, contracts::topics::kIngestDecisions),
-            [&](const kafka::Message& m) {
-                auto d = contracts::DecodeMessage<contracts::IngestDecision>(m.value);
-                if (d.ok()) {
-                    totals.AddDecision(*d);
-                } else {
-                    totals.AddUndecodable("bfu.ingest.decisions offset " +
-                                          std::to_string(m.offset));
-                }
-            },
-            timeout);
-        if (s.ok()) {
-            s = ingest::ReadTopicToEnd(
-                cfg, Topic(env, contracts::topics::kLedgerRejected),
-                [&](const kafka::Message& m) {
-                    auto r = contracts::DecodeMessage<contracts::RejectedVoucher>(m.value);
-                    if (r.ok()) {
-                        totals.AddRejected(*r);
-                    } else {
-                        totals.AddUndecodable("bfu.ledger.rejected offset " +
-                                              std::to_string(m.offset));
-                    }
-                },
-                timeout);
-        }
-        // Every ledger line: the control totals and the year's operating outcome per unit and
-        // month.
-        std::map<std::pair<std::string, int>, std::int64_t> by_unit_month;
-        if (s.ok()) {
-            s = ingest::ReadTopicToEnd(
-                cfg, Topic(env, contracts::topics::kLedgerLines),
-                [&](const kafka::Message& m) {
-                    auto l = contracts::DecodeMessage<contracts::LedgerLine>(m.value);
-                    if (!l.ok()) {
-                        totals.AddUndecodable("bfu.ledger.lines offset " +
-                                              std::to_string(m.offset));
-                        return;
-                    }
-                    totals.AddLine(*l);
-                    ++lines_;
-                    if (l->is_operating && l->fiscal_year == o_.year) {
-                        auto p = domain::Period::Parse(l->period);
-                        if (p.ok()) {
-                            by_unit_month[{l->unit.value(), p->Code()}] += l->amount_ore;
-                        }
-                    }
-                },
-                timeout);
-        }
-        if (!s.ok()) {
-            err_ << "bfu demo summary: " << s.error().ToString() << "\n";
-            return false;
-        }
-        totals_ = std::move(totals);
-        // Roll the ledger up KF, the nämnder and the sektorer through each month's tree.
-        std::map<std::string, std::int64_t> rolled;
-        for (const auto& [key, ore] : by_unit_month) {
-            for (const auto& u : org_.Line(key.first, key.second)) rolled[u] += ore;
-        }
+        org_ = rec->org;
+        totals_ = rec->totals;
+        lines_ = rec->lines;
+        if (rec->report) report_ = rec->report;
+        reconcile_ok_ = rec->Ok();
+        reconcile_differences_ = rec->differences.size();
+        // KF, the nämnder and the sektorer: the ledger's year, Redis's, the latest report's.
+        std::set<std::string> differing;
+        for (const auto& d : rec->differences) differing.insert(d.unit);
         auto add = [&](const contracts::OrgUnit& u) {
             Rollup r;
             r.id = u.id.value();
             r.name = u.name;
             r.level = std::string(text::LevelName(u.level));
-            r.ledger = rolled[r.id];
+            const auto& f = rec->units[r.id];
+            r.ledger = f.LedgerYear();
+            r.redis = f.redis;
+            if (f.report) {
+                std::int64_t sum = 0;
+                for (auto v : *f.report) sum += v;
+                r.report = sum;
+                const int months = ReportMonths(rec->report->period);
+                for (int m = 0; m < months; ++m) {
+                    r.ledger_at_report += f.ledger_at_report[static_cast<std::size_t>(m)];
+                }
+            }
+            r.agrees = differing.count(r.id) == 0;
             rollups_.push_back(std::move(r));
         };
-        for (const auto& [id, u] : org_.units()) {
-            if (u.level == contracts::OrgLevel::kKf) add(u);
-        }
-        for (const auto level : {contracts::OrgLevel::kNamnd, contracts::OrgLevel::kSektor}) {
+        for (const auto level : {contracts::OrgLevel::kKf, contracts::OrgLevel::kNamnd,
+                                 contracts::OrgLevel::kSektor}) {
             for (const auto& [id, u] : org_.units()) {
                 if (u.level == level) add(u);
             }
@@ -468,13 +381,6 @@ private:
             redis_ = RedisFromEnv(env);
         } catch (const std::exception& e) {
             err_ << "bfu demo summary: Redis: " << e.what() << "\n";
-            return;
-        }
-        for (auto& r : rollups_) {
-            auto h = Status(r.id);
-            if (h.empty()) continue;
-            const auto& year = h["outcome_year_ore"];
-            r.redis = ToInt(year.empty() ? h["outcome_to_date_ore"] : year);
         }
     }
 
@@ -492,30 +398,6 @@ private:
             if (j.is_object() && j.contains("reports")) j = j["reports"];
             if (j.is_array()) {
                 for (const auto& r : j) reports_.push_back(r);
-            }
-        }
-        // The annual report of KF (the latest made), for the ledger = report check.
-        const json* annual = nullptr;
-        for (const auto& r : reports_) {
-            if (r.value("kind", "") == "arsredovisning" && r.value("scope", "") == "KF") {
-                if (annual == nullptr || r.value("asOf", "") >= annual->value("asOf", ""))
-                    annual = &r;
-            }
-        }
-        if (annual == nullptr || !annual->contains("files")) return;
-        for (const auto& f : (*annual)["files"]) {
-            const std::string path = f.value("path", "");
-            if (f.value("format", "") != "json" || path.empty()) continue;
-            std::ifstream rin(path);
-            json report = json::parse(rin, nullptr, false);
-            if (report.is_discarded() || !report.contains("units")) continue;
-            annual_json_ = path;
-            for (const auto& u : report["units"]) {
-                const std::string id = u.value("unit", "");
-                for (auto& r : rollups_) {
-                    if (r.id == id && u.contains("outcomeOre"))
-                        r.report = u["outcomeOre"].get<std::int64_t>();
-                }
             }
         }
     }
@@ -705,22 +587,30 @@ private:
     }
 
     std::string RollupSection() const {
+        const std::string report = report_ ? KindText(report_->kind) + " för " + report_->scope +
+                                                 " (" + text::PeriodText(report_->period) +
+                                                 ", per " + report_->as_of + ", <code>" +
+                                                 text::HtmlEscape(report_->file) + "</code>)"
+                                           : std::string();
         std::string s =
-            "<section><h2>Huvudbok = Redis = rapporter</h2>\n<p>Årets driftutfall summerat från "
-            "varje rad på <code>bfu.ledger.lines</code> (uppräknat genom organisationen som den "
-            "såg ut varje månad), jämfört med enhetens status i Redis (analysis) och med "
-            "årsredovisningens JSON (reporting)" +
-            std::string(annual_json_.empty()
-                            ? ""
-                            : " (<code>" + text::HtmlEscape(annual_json_) + "</code>)") +
-            ". Beloppen ska vara lika på öret.</p>\n";
-        s +=
-            "<table><caption>Årets driftutfall per nivå</caption><thead><tr><th "
-            "scope=\"col\">Enhet</th><th scope=\"col\">Nivå</th><th scope=\"col\" "
-            "class=\"n\">Huvudboken</th><th scope=\"col\" class=\"n\">Redis</th><th scope=\"col\" "
-            "class=\"n\">Årsredovisningen</th><th scope=\"col\">Stämmer</th></tr></thead><tbody>\n";
+            "<section><h2>Huvudbok = analys = Redis = rapporter</h2>\n<p>Varje rad på "
+            "<code>bfu.ledger.lines</code> summerad per enhet och månad (uppräknad genom "
+            "organisationen som den såg ut varje månad), jämförd med analysens celler "
+            "(<code>bfu.unit.aggregates</code>), enhetens status i Redis och den senaste "
+            "rapporten" +
+            (report.empty() ? std::string() : ", " + text::HtmlEscape(report)) +
+            ", på öret; samma kontroll som <code>bfu reconcile</code>: " +
+            (reconcile_ok_
+                 ? std::string("<span class=\"ok\">0 skillnader</span>")
+                 : "<span class=\"fel\">" + Int(static_cast<std::int64_t>(reconcile_differences_)) +
+                       " skillnader</span>") +
+            ". Tabellen visar årets driftutfall per nivå.</p>\n";
+        s += "<table><caption>Årets driftutfall per nivå</caption><thead><tr><th "
+             "scope=\"col\">Enhet</th><th scope=\"col\">Nivå</th><th scope=\"col\" "
+             "class=\"n\">Huvudboken</th><th scope=\"col\" class=\"n\">Redis</th><th scope=\"col\" "
+             "class=\"n\">Senaste rapporten</th><th "
+             "scope=\"col\">Stämmer</th></tr></thead><tbody>\n";
         for (const auto& r : rollups_) {
-            const bool ok = r.redis && *r.redis == r.ledger && (!r.report || *r.report == r.ledger);
             s += "<tr><th scope=\"row\">" + text::HtmlEscape(r.name) + " <span class=\"liten\">" +
                  text::HtmlEscape(r.id) + "</span></th><td>" + text::HtmlEscape(r.level) +
                  "</td><td class=\"n\">" + text::HtmlEscape(text::Amount(r.ledger)) +
@@ -728,13 +618,13 @@ private:
                  (r.redis ? text::HtmlEscape(text::Amount(*r.redis)) : "saknas") +
                  "</td><td class=\"n\">" +
                  (r.report ? text::HtmlEscape(text::Amount(*r.report)) : "–") + "</td><td>" +
-                 (ok ? "<span class=\"ok\">ja</span>" : "<span class=\"fel\">nej</span>") +
+                 (r.agrees ? "<span class=\"ok\">ja</span>" : "<span class=\"fel\">nej</span>") +
                  "</td></tr>\n";
         }
         s += "</tbody></table>\n";
-        if (annual_json_.empty()) {
-            s += "<p class=\"liten\">Ingen årsredovisning finns ännu i rapportmappen; jämförelsen "
-                 "görs mot huvudboken och Redis.</p>";
+        if (!report_) {
+            s += "<p class=\"liten\">Ingen rapport finns ännu i rapportmappen; jämförelsen "
+                 "görs mot huvudboken, analysens celler och Redis.</p>";
         }
         return s + "</section>\n";
     }
@@ -918,14 +808,16 @@ private:
     std::ostream& err_;
     fs::path dir_;
     json run_;
-    OrgByMonth org_;
+    reconcile::OrgByMonth org_;
+    std::optional<reconcile::ReportInfo> report_;
+    bool reconcile_ok_ = false;
+    std::size_t reconcile_differences_ = 0;
     std::optional<ingest::ControlTotals> totals_;
     std::int64_t lines_ = 0;
     std::vector<Rollup> rollups_;
     std::string prefix_;
     std::unique_ptr<redis::Pool> redis_;
     std::vector<json> reports_;
-    std::string annual_json_;
     fs::path mail_index_;
     fs::path status_page_;
 };

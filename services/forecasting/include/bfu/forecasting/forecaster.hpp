@@ -105,6 +105,11 @@ public:
     // Open forecast deviations as bfu.deviations holds them, so that a restarted instance
     // continues their seq and does not open them again. Call after SetMaster.
     void RestoreDeviations(const std::vector<service::DeviationRecord>& records);
+    // Continues each open forecast deviation's numbering after the events other writers put on
+    // bfu.deviations (analysis writes a manager's acknowledgement with the next seq): the next
+    // event forecasting writes takes last_seq + 1, never a seq already taken. Only the
+    // numbering changes.
+    void ContinueNumbering(const std::vector<service::DeviationRecord>& records);
 
     // The latest aggregate of a unit: the followed-up year's is forecast, earlier years' are
     // history. kFailedPrecondition without master data; kNotFound for an unknown unit.

@@ -11,6 +11,7 @@
 #include "bfu/contracts/ledger.hpp"
 #include "bfu/core/clock.hpp"
 #include "bfu/ingest/voucher_checker.hpp"
+#include "bfu/kafka/config.hpp"
 #include "bfu/kafka/message.hpp"
 
 namespace bfu::ingest {
@@ -21,6 +22,11 @@ struct IngestTopics {
     std::string rejected;
     std::string decisions;
 };
+
+// Lets a producer of `config` write a rejection of any size Decide makes (up to
+// kRejectedRecordMaxBytes, the max.message.bytes of bfu.ledger.rejected in topics.tsv); the
+// librdkafka default (1 000 000 bytes) failed the whole batch with MSG_SIZE_TOO_LARGE.
+void AllowLargestRejection(kafka::KafkaConfig& config);
 
 // The envelope source of everything ingest writes.
 inline constexpr std::string_view kIngestSource = "bfu/ingest";

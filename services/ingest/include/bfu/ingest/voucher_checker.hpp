@@ -5,7 +5,11 @@
 // No Kafka, HTTP or file type appears here: every way in (Kafka, HTTP, SIE) ends on Check.
 //
 // Reason codes: schema, invalid_date, unbalanced, unknown_account, inactive_account,
-// unknown_unit, year_not_open, period_closed, no_master_data.
+// unknown_unit, year_not_open, period_closed, no_master_data, amount_out_of_range,
+// original_truncated (see kMaxOriginalBytes) and more_reasons: a rejection lists at most
+// kMaxReasons reasons, the last of them saying how many more there were (a 10 000-line voucher with
+// a wrong cost centre on every line is one rejection of a bounded size, not 10 000 reasons that no
+// broker takes).
 //
 // Open years and closed periods follow the year's lifecycle (domain/lifecycle.hpp) on the
 // business date of `now`: the clock's year, the next from 1 December, the previous until it is
@@ -43,6 +47,23 @@
 #include "bfu/service/master_data.hpp"
 
 namespace bfu::ingest {
+
+// A rejection's size is bounded, so that it always fits on bfu.ledger.rejected (whose
+// max.message.bytes, kRejectedRecordMaxBytes, the producers of ingest share): at most
+// kMaxReasons reasons, the last saying how many more there were; a reason's field and message
+// at most kMaxReasonTextBytes each; the original verbatim up to kMaxOriginalBytes (a Kafka
+// record is at most 1 MB on a default broker, so it is always whole), longer ones cut there
+// with an original_truncated reason (the sender, told "rejected", still has the whole). Even
+// with every byte escaped six times over (\u0001) that is under 13 MiB.
+inline constexpr std::size_t kMaxReasons = 100;
+inline constexpr std::size_t kMaxReasonTextBytes = 512;
+inline constexpr std::size_t kMaxOriginalBytes = 2U << 20U;
+inline constexpr std::size_t kRejectedRecordMaxBytes = 16U << 20U;
+
+// Keeps the first kMaxReasons - 1 reasons and puts one more_reasons reason last, naming how
+// many were left out, when there are more than kMaxReasons; cuts each field and message to
+// kMaxReasonTextBytes (on a UTF-8 boundary).
+void CapReasons(std::vector<contracts::RejectReason>& reasons);
 
 struct CheckRules {
     CheckRules() = default;

@@ -48,7 +48,9 @@ struct TopicSpec {
 inline constexpr std::array<TopicSpec, 23> kAll = {{
     {kErpVouchers, 6, "delete", "source:voucherId", "erp connectors, bfu import", ""},
     {kLedgerLines, 6, "delete", "unit id", "ingest", ""},
-    {kLedgerRejected, 6, "delete", "source:voucherId", "ingest", ""},
+    // A rejection keeps the original verbatim (up to 2 MiB, with at most 100 reasons): up to
+    // 16 MiB a record, so that even one escaped six times over fits (ingest's producers match).
+    {kLedgerRejected, 6, "delete", "source:voucherId", "ingest", "max.message.bytes=16777216"},
     {kMasterOrg, 3, "compact", "unit id", "bfu import", ""},
     {kMasterAccounts, 3, "compact", "account number", "bfu import", ""},
     // One key per revision, so compaction keeps every revision (the budget's history).
