@@ -487,6 +487,54 @@ TEST_F(NotifierE2e, BeyondMandateReachesTheLineAnswersByLinkAndClosesAfterAResta
     }
 }
 
+// A deviation event written again with the same id (analysis re-derives its events after a
+// restart: at-least-once) is a copy: its live alert is not published or recorded again, and no
+// e-mail is planned again. (ops/chaos found live alerts recorded "sent" twice.)
+TEST_F(NotifierE2e, ACopyOfAnEventAlreadyAlertedAlertsNobodyAgain) {
+    ASSERT_NO_FATAL_FAILURE(StartServices("2026-02-02T09:00:00+01:00"));
+    ASSERT_NO_FATAL_FAILURE(PublishMaster());
+    ASSERT_NO_FATAL_FAILURE(Voucher("C-1", "2026-01-25", "E211", 150'000'000));
+    auto count = [&](contracts::AlertChannel channel, contracts::AlertStatus status) {
+        std::map<std::string, int> n;
+        for (const auto& a : Alerts()) {
+            if (a.channel == channel && a.status == status) ++n[a.alert_id];
+        }
+        return n;
+    };
+    ASSERT_TRUE(Eventually(
+        [&] {
+            return !count(contracts::AlertChannel::kZmq, contracts::AlertStatus::kSent).empty() &&
+                   !count(contracts::AlertChannel::kEmail, contracts::AlertStatus::kPending)
+                        .empty();
+        },
+        60s));
+    std::this_thread::sleep_for(3s);  // every event of the voucher alerted
+    const auto live = count(contracts::AlertChannel::kZmq, contracts::AlertStatus::kSent);
+    const auto mails = count(contracts::AlertChannel::kEmail, contracts::AlertStatus::kPending);
+    // Every deviation event again, byte for byte, as a restarted analysis writes it.
+    const auto events =
+        bfu::testing::ReadTopic(brokers_, Topic(contracts::topics::kDeviations), 1, 10s);
+    ASSERT_FALSE(events.empty());
+    for (const auto& m : events) {
+        ASSERT_TRUE(producer_->Produce(Topic(contracts::topics::kDeviations), m.key, m.value).ok());
+    }
+    ASSERT_TRUE(producer_->Flush(30s).ok());
+    // Before the fix a second "sent" record of a live alert came within a second; wait well
+    // beyond that for it not to come.
+    const bool doubled = Eventually(
+        [&] {
+            for (const auto& [id, n] :
+                 count(contracts::AlertChannel::kZmq, contracts::AlertStatus::kSent)) {
+                if (n > 1) return true;
+            }
+            return false;
+        },
+        12s, 500ms);
+    EXPECT_FALSE(doubled) << "a live alert was recorded sent twice";
+    EXPECT_EQ(count(contracts::AlertChannel::kZmq, contracts::AlertStatus::kSent), live);
+    EXPECT_EQ(count(contracts::AlertChannel::kEmail, contracts::AlertStatus::kPending), mails);
+}
+
 TEST_F(NotifierE2e, KilledBetweenRecordingAndSendingAndSmtpDownEveryMessageArrivesOnce) {
     // Deliveries wait eight seconds: the notifier is killed after recording, before sending.
     ASSERT_NO_FATAL_FAILURE(

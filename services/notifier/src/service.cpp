@@ -1,5 +1,6 @@
 #include "bfu/notifier/service.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -260,10 +261,18 @@ void Wire(runtime::Context& ctx) {
                     }
                 }
             }
-            // Live first: published at once, before the e-mails are planned and rendered (a
-            // repeat after a crash is harmless: the same alert id).
+            // Live first: published at once, before the e-mails are planned and rendered. A
+            // copy of an event already alerted (analysis writes an event again after a restart:
+            // at-least-once, the same id) is not published or recorded again: its live alert
+            // is in the log already (it was recorded "sent" twice, found by ops/chaos).
             std::optional<contracts::Alert> live_record;
-            if (auto l = planner->Live(*event, md.get(), now)) {
+            auto l = planner->Live(*event, md.get(), now);
+            if (l && std::any_of(earlier.begin(), earlier.end(), [&](const AlertState& s) {
+                    return s.planned.alert_id == l->record.alert_id;
+                })) {
+                l.reset();
+            }
+            if (l) {
                 if (auto s = live_channel->publisher.PublishJson(l->topic, l->body); !s.ok()) {
                     l->record.status = contracts::AlertStatus::kFailed;
                     l->record.error = s.error().ToString();
@@ -283,6 +292,13 @@ void Wire(runtime::Context& ctx) {
                 continue;
             }
             std::vector<contracts::Alert> records = std::move(alerts).value();
+            // The same alert id is the same event to the same person by the same channel: a
+            // copy of an event planned already plans nothing again.
+            std::erase_if(records, [&](const contracts::Alert& r) {
+                return std::any_of(earlier.begin(), earlier.end(), [&](const AlertState& s) {
+                    return s.planned.alert_id == r.alert_id;
+                });
+            });
             if (live_record) records.push_back(*live_record);
             for (const auto& r : records) {
                 outcomes[i].outputs.push_back(
