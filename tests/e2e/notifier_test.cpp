@@ -195,7 +195,7 @@ protected:
     std::vector<contracts::DeviationEvent> Deviations() {
         std::vector<contracts::DeviationEvent> out;
         for (const auto& m :
-             bfu::testing::ReadTopic(brokers_, Topic(contracts::topics::kDeviations), 0, 10s)) {
+             bfu::testing::ReadCommitted(brokers_, Topic(contracts::topics::kDeviations), 30s)) {
             auto e = contracts::DecodeMessage<contracts::DeviationEvent>(m.value);
             if (e.ok()) out.push_back(std::move(e).value());
         }
@@ -221,7 +221,7 @@ protected:
     std::vector<contracts::Alert> Alerts() {
         std::vector<contracts::Alert> out;
         for (const auto& m :
-             bfu::testing::ReadTopic(brokers_, Topic(contracts::topics::kAlerts), 0, 10s)) {
+             bfu::testing::ReadCommitted(brokers_, Topic(contracts::topics::kAlerts), 30s)) {
             auto a = contracts::DecodeMessage<contracts::Alert>(m.value);
             if (a.ok()) out.push_back(std::move(a).value());
         }

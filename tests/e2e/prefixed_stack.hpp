@@ -22,6 +22,7 @@
 #include "bfu/kafka/admin.hpp"
 #include "bfu/kafka/consumer.hpp"
 #include "bfu/kafka/producer.hpp"
+#include "bfu/kafka/reader.hpp"
 #include "bfu/redis/redis.hpp"
 #include "e2e/process.hpp"
 #include "support/stack_env.hpp"
@@ -82,6 +83,34 @@ inline std::unique_ptr<kafka::Consumer> OpenTopicReader(const std::string& broke
     if (!consumer.ok()) return nullptr;
     EXPECT_TRUE((*consumer)->Subscribe({topic}).ok());
     return std::move(consumer).value();
+}
+
+// Every record of `topic` committed when it is called, exactly: every partition by manual
+// assignment, read_committed, to the end as it stands (kafka::PartitionReader), with no guess
+// from quiet polls (a slow fetch under load once returned nothing). Empty on a failure, which
+// GoogleTest's EXPECT reports.
+inline std::vector<kafka::Message> ReadCommitted(const std::string& brokers,
+                                                 const std::string& topic,
+                                                 std::chrono::milliseconds timeout) {
+    std::vector<kafka::Message> out;
+    kafka::KafkaConfig cfg;
+    cfg.brokers = brokers;
+    auto admin = kafka::Admin::Create(cfg);
+    EXPECT_TRUE(admin.ok());
+    if (!admin.ok()) return out;
+    auto parts = (*admin)->PartitionCount(topic, timeout);
+    EXPECT_TRUE(parts.ok()) << topic;
+    if (!parts.ok()) return out;
+    std::vector<kafka::TopicPartitionOffset> tps;
+    for (std::int32_t p = 0; p < *parts; ++p) tps.push_back({topic, p, kafka::kOffsetBeginning});
+    cfg.properties["fetch.wait.max.ms"] = "10";
+    auto reader = kafka::PartitionReader::Create(cfg);
+    EXPECT_TRUE(reader.ok());
+    if (!reader.ok()) return out;
+    EXPECT_TRUE((*reader)->Add(tps).ok());
+    auto s = (*reader)->ReadToEnd([&](const kafka::Message& m) { out.push_back(m); }, timeout);
+    EXPECT_TRUE(s.ok()) << s.error().ToString();
+    return out;
 }
 
 // Every committed record of `topic` from the beginning: reads until at least `at_least` have
