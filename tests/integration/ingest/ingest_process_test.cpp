@@ -133,27 +133,7 @@ protected:
 
     // Every committed record of a topic, read from the beginning to its end.
     std::vector<kafka::Message> ReadAll(std::string_view base) {
-        std::vector<kafka::Message> out;
-        kafka::KafkaConfig cfg;
-        cfg.brokers = brokers_;
-        auto admin = kafka::Admin::Create(cfg);
-        EXPECT_TRUE(admin.ok());
-        if (!admin.ok()) return out;
-        auto parts = (*admin)->PartitionCount(Topic(base), 10s);
-        EXPECT_TRUE(parts.ok());
-        if (!parts.ok()) return out;
-        std::vector<kafka::TopicPartitionOffset> tps;
-        for (std::int32_t p = 0; p < *parts; ++p) {
-            tps.push_back({Topic(base), p, kafka::kOffsetBeginning});
-        }
-        cfg.properties["fetch.wait.max.ms"] = "10";
-        auto reader = kafka::PartitionReader::Create(cfg);
-        EXPECT_TRUE(reader.ok());
-        if (!reader.ok()) return out;
-        EXPECT_TRUE((*reader)->Add(tps).ok());
-        auto s = (*reader)->ReadToEnd([&](const kafka::Message& m) { out.push_back(m); }, 60s);
-        EXPECT_TRUE(s.ok()) << s.error().ToString();
-        return out;
+        return bfu::testing::ReadCommitted(brokers_, Topic(base), 60s);
     }
 
     template <typename T>
