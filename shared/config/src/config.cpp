@@ -431,7 +431,8 @@ Config LoadFromText(const Schema& schema, std::string_view json_text, std::strin
     json doc;
     try {
         doc = json::parse(json_text.begin(), json_text.end());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error, and out_of_range for a number beyond a double (1e999): both the file's.
         throw ConfigError("", std::string("not valid JSON: ") + e.what(), std::string(source));
     }
     return Loader::Run(schema, &doc, std::string(source), env);

@@ -166,30 +166,9 @@ public:
     // headers; from here on reads belong to the body.
     void EndOfHead() {
         head_done_ = true;
-        std::string_view rest(head_);
-        const auto first = rest.find("\r\n");
-        rest = first == std::string_view::npos ? std::string_view{} : rest.substr(first + 2);
-        while (!rest.empty()) {
-            const auto eol = rest.find("\r\n");
-            if (eol == std::string_view::npos) {
-                malformed_ = true;
-                break;
-            }
-            const auto line = rest.substr(0, eol);
-            rest.remove_prefix(eol + 2);
-            if (line.empty()) break;
-            const auto colon = line.find(':');
-            // No name, whitespace in or before the name (also an obsolete folded line), a bare
-            // LF inside: refused, as RFC 9112 allows, rather than guessed at.
-            if (colon == std::string_view::npos || colon == 0 ||
-                line.find_first_of(" \t\r\n") < colon ||
-                line.find('\n') != std::string_view::npos) {
-                malformed_ = true;
-                continue;
-            }
-            headers_.emplace_back(Lower(line.substr(0, colon)),
-                                  std::string(TrimWs(line.substr(colon + 1))));
-        }
+        auto parsed = ParseHeaderLines(head_);
+        headers_ = std::move(parsed.headers);
+        malformed_ = parsed.malformed;
         head_.clear();
         head_.shrink_to_fit();
     }
@@ -313,6 +292,64 @@ std::string PercentDecode(std::string_view s, bool plus_is_space) {
             }
         }
         out.push_back(plus_is_space && c == '+' ? ' ' : c);
+    }
+    return out;
+}
+
+RequestHeaders ParseHeaderLines(std::string_view head) {
+    RequestHeaders out;
+    const auto first = head.find("\r\n");
+    std::string_view rest =
+        first == std::string_view::npos ? std::string_view{} : head.substr(first + 2);
+    while (!rest.empty()) {
+        const auto eol = rest.find("\r\n");
+        if (eol == std::string_view::npos) {
+            out.malformed = true;
+            break;
+        }
+        const auto line = rest.substr(0, eol);
+        rest.remove_prefix(eol + 2);
+        if (line.empty()) break;
+        const auto colon = line.find(':');
+        // No name, whitespace in or before the name (also an obsolete folded line), a bare
+        // LF inside: refused, as RFC 9112 allows, rather than guessed at.
+        if (colon == std::string_view::npos || colon == 0 ||
+            line.find_first_of(" \t\r\n") < colon || line.find('\n') != std::string_view::npos) {
+            out.malformed = true;
+            continue;
+        }
+        out.headers.emplace_back(Lower(line.substr(0, colon)),
+                                 std::string(TrimWs(line.substr(colon + 1))));
+    }
+    return out;
+}
+
+BodyFraming ParseBodyFraming(const std::vector<std::pair<std::string, std::string>>& headers) {
+    BodyFraming out;
+    const auto refuse = [&out](int status, std::string reason) {
+        out = BodyFraming{};
+        out.status = status;
+        out.reason = std::move(reason);
+        return out;
+    };
+    for (const auto& [k, v] : headers) {
+        if (k == "transfer-encoding") {
+            if (out.chunked || Lower(v) != "chunked") {
+                return refuse(501, "only the chunked transfer coding is accepted\n");
+            }
+            out.chunked = true;
+        } else if (k == "content-length") {
+            std::size_t n = 0;
+            auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() ||
+                (out.content_length && *out.content_length != n)) {
+                return refuse(400, "malformed Content-Length\n");
+            }
+            out.content_length = n;
+        }
+    }
+    if (out.chunked && out.content_length) {
+        return refuse(400, "send Content-Length or Transfer-Encoding, not both\n");
     }
     return out;
 }
@@ -808,27 +845,10 @@ HttpServer::Impl::Lookup HttpServer::Impl::FindRoute(const std::string& method,
 std::optional<HttpResponse> HttpServer::Impl::Check(const httplib::Request& req, Exchange& ex,
                                                     Plan& plan) {
     if (ex.stream->head_malformed()) return HttpResponse::Text(400, "malformed header line\n");
-    std::optional<std::size_t> length;
-    bool chunked = false;
-    for (const auto& [k, v] : ex.stream->headers()) {
-        if (k == "transfer-encoding") {
-            if (chunked || Lower(v) != "chunked") {
-                return HttpResponse::Text(501, "only the chunked transfer coding is accepted\n");
-            }
-            chunked = true;
-        } else if (k == "content-length") {
-            std::size_t n = 0;
-            auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-            if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() ||
-                (length && *length != n)) {
-                return HttpResponse::Text(400, "malformed Content-Length\n");
-            }
-            length = n;
-        }
-    }
-    if (chunked && length) {
-        return HttpResponse::Text(400, "send Content-Length or Transfer-Encoding, not both\n");
-    }
+    const BodyFraming framing = ParseBodyFraming(ex.stream->headers());
+    if (framing.status != 0) return HttpResponse::Text(framing.status, framing.reason);
+    const std::optional<std::size_t> length = framing.content_length;
+    const bool chunked = framing.chunked;
     const std::string path = req.target.substr(0, req.target.find('?'));
     std::string allow;
     switch (FindRoute(req.method, path, plan.route, allow)) {

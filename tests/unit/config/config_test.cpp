@@ -174,6 +174,16 @@ TEST(Config, InvalidJsonNamesTheFile) {
     EXPECT_THAT(msg, HasSubstr("not valid JSON"));
 }
 
+// Found by tests/fuzz/config_fuzz.cpp: a number beyond a double is nlohmann's out_of_range, not
+// its parse_error, and escaped as that instead of a ConfigError naming the file.
+TEST(Config, ANumberTooLargeForJsonIsInvalidJsonNamingTheFile) {
+    const auto msg = MessageOf([] {
+        (void)LoadFromText(ServiceSchema(), R"({"http": {"port": 1e999}})", "big.json", MapEnv({}));
+    });
+    EXPECT_THAT(msg, HasSubstr("big.json"));
+    EXPECT_THAT(msg, HasSubstr("not valid JSON"));
+}
+
 TEST(Config, MissingFileNamesThePath) {
     const auto msg =
         MessageOf([] { (void)Load(ServiceSchema(), "/nonexistent/bfu/x.json", MapEnv({})); });

@@ -64,6 +64,31 @@ struct HttpRequest {
 // Decodes %XY escapes (a malformed escape is kept as it is); with `plus_is_space`, '+' is ' '.
 [[nodiscard]] std::string PercentDecode(std::string_view s, bool plus_is_space = false);
 
+// The header lines of a request head as the server reads them (RFC 9112): `head` holds the
+// request line, the header lines and the empty line that ends them, each line ended by CRLF
+// (what follows the empty line is ignored). Names are lower-cased, values trimmed of spaces and
+// tabs, in arrival order. A line without a name, with whitespace in or before its name (also an
+// obsolete folded line) or with a bare LF inside, or a head cut off before its empty line, makes
+// the head malformed (the server answers 400); the well-formed lines are still returned. Pure,
+// so it is unit-tested and fuzzed (tests/fuzz/http_request_fuzz.cpp) without a socket.
+struct RequestHeaders {
+    std::vector<std::pair<std::string, std::string>> headers;
+    bool malformed = false;
+};
+[[nodiscard]] RequestHeaders ParseHeaderLines(std::string_view head);
+
+// How a request's body is framed, from its parsed headers: Content-Length (repeated only with
+// the same value), chunked Transfer-Encoding (the only coding accepted, once), or neither. A
+// refused framing has `status` 400 or 501 and `reason` (the answer's text), the rest empty.
+struct BodyFraming {
+    std::optional<std::size_t> content_length;
+    bool chunked = false;
+    int status = 0;  // 0: accepted
+    std::string reason;
+};
+[[nodiscard]] BodyFraming ParseBodyFraming(
+    const std::vector<std::pair<std::string, std::string>>& headers);
+
 struct HttpResponse {
     int status = 200;
     std::string content_type = "text/plain; charset=utf-8";
