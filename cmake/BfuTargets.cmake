@@ -33,6 +33,10 @@ function(bfu_test)
   if(NOT A_LABEL STREQUAL "unit")
     set_tests_properties(${A_NAME} PROPERTIES RUN_SERIAL TRUE)
   endif()
+  # Every unit test executable, for the bfu_unit_tests target (tests/CMakeLists.txt).
+  if(A_LABEL STREQUAL "unit")
+    set_property(GLOBAL APPEND PROPERTY BFU_UNIT_TESTS ${A_NAME})
+  endif()
 endfunction()
 
 # bfu_bench(NAME <n> SOURCES ... DEPS ...)
