@@ -243,7 +243,7 @@ Round RunRound(const bfu::bench::Stack& stack, const bfu::cli::ExampleMunicipali
     const auto same_out =
         IngestOutputs(m, keys, vouchers,
                       {run.Name("bench.same.lines"), run.Name("bench.same.rejected"),
-                       run.Name("bench.same.decisions")});
+                       run.Name("bench.same.decisions"), run.Name("bench.same.vouchers")});
     Produce(stack, run.Name("bench.same.vouchers"), keys, vouchers);
     {
         bfu::bench::PassThrough same(

@@ -5,6 +5,8 @@
 //   - every voucher sent is decided once, every accepted line is on bfu.ledger.lines once (by
 //     event id), ingest's control totals reconcile to the öre;
 //   - `bfu reconcile`: the ledger = analysis's cells = Redis, per unit and month;
+//   - reporting, started while the broker is down, still makes a report afterwards, and that
+//     report = the ledger (`bfu reconcile --reports`);
 //   - ingest and analysis are still the processes started before the kill.
 // The cluster is this test's own (its state folder under the build tree, its own ports), made
 // and removed by ops/stack, so the suite's single-broker stack is left alone.
@@ -147,6 +149,13 @@ TEST_F(ClusterE2e, ABrokerKilledMidStreamLosesNothingAndThePipelineGoesOn) {
     // thirds it is started again.
     ASSERT_TRUE(Eventually([&] { return sent.load() >= kVouchers / 3; }, 120s, 20ms));
     EXPECT_EQ(Stack({"broker", "kill", "1"}, 60s), 0) << Slurp(state_ / "ops-stack.log");
+    // Reporting starts while the broker is down (as in ops/chaos, where it then never caught
+    // up again): it reads its inputs from the two brokers left, and follows them on.
+    auto reporting_env = Env("reporting");
+    reporting_env["BFU_REPORTING_DIR"] = (dir_ / "reports").string();
+    reporting_env["BFU_REPORTING_TIMETABLE"] = "false";
+    reporting_env["BFU_REPORTING_FORMATS"] = "json";
+    ASSERT_NO_FATAL_FAILURE(StartService("reporting", reporting_env));
     ASSERT_TRUE(Eventually([&] { return sent.load() >= 2 * kVouchers / 3; }, 180s, 20ms));
     EXPECT_EQ(Stack({"broker", "start", "1"}, 180s), 0) << Slurp(state_ / "ops-stack.log");
     erp.join();
@@ -215,6 +224,28 @@ TEST_F(ClusterE2e, ABrokerKilledMidStreamLosesNothingAndThePipelineGoesOn) {
         180s, 3s);
     EXPECT_TRUE(reconciled) << last;
     EXPECT_NE(last.find("0 skillnader"), std::string::npos) << last;
+
+    // A report made after the fail-over holds every line: reporting read on through it.
+    auto bfu_report_env = bfu_env;
+    bfu_report_env["BFU_REPORTING_ZMQ"] = reporting_env.at("BFU_ZMQ_ENDPOINT");
+    const bool made = Eventually(
+        [&] {
+            const auto log = dir_ / "report.log";
+            ChildProcess p(BinaryDir() + "/tools/bfu", bfu_report_env, log.string(),
+                           {"report", "make", "tertialrapport", "--scope", "KF", "--period",
+                            "2026-04", "--format", "json"});
+            const bool done = Eventually([&] { return !p.Running(); }, 150s, 100ms);
+            const auto code = p.Terminate(1s);
+            last = Slurp(log);
+            return done && code == std::optional<int>(0);
+        },
+        240s, 3s);
+    ASSERT_TRUE(made) << last << Slurp(dir_ / "reporting.log").substr(0, 20000);
+    const auto with_report = dir_ / "reconcile-report.log";
+    ChildProcess check(BinaryDir() + "/tools/bfu", bfu_env, with_report.string(),
+                       {"reconcile", "--year", "2026", "--reports", (dir_ / "reports").string()});
+    ASSERT_TRUE(Eventually([&] { return !check.Running(); }, 120s, 100ms));
+    EXPECT_EQ(check.Terminate(1s), std::optional<int>(0)) << Slurp(with_report);
 
     // The pipeline went on: the services started before the kill still run.
     for (auto& [name, p] : services_) EXPECT_TRUE(p->Running()) << name << " exited";

@@ -58,7 +58,11 @@ int ImportSie(const std::vector<std::string>& args, std::ostream& out, std::ostr
     std::optional<sie_import::Published> published;
     if (!dry_run) {
         Env env;
-        auto producer = kafka::Producer::Create(KafkaFromEnv(env));
+        auto kafka_config = KafkaFromEnv(env);
+        // A voucher or a rejection of up to 16 MiB, as the topics take (topics.tsv).
+        kafka_config.properties["message.max.bytes"] =
+            std::to_string(contracts::topics::kLargeRecordMaxBytes);
+        auto producer = kafka::Producer::Create(kafka_config);
         if (!producer.ok()) {
             err << "bfu: " << producer.error().ToString() << "\n";
             return 1;

@@ -52,8 +52,18 @@ void AllowLargestRejection(kafka::KafkaConfig& config) {
 }
 
 contracts::IngestWay WayOfRecord(const kafka::Headers& headers) {
+    if (auto id = kafka::FindHeader(headers, kOriginHttpHeader); id && !id->empty()) {
+        return contracts::IngestWay::kHttp;
+    }
     return kafka::FindHeader(headers, kOriginFileHeader) ? contracts::IngestWay::kSieFile
                                                          : contracts::IngestWay::kKafka;
+}
+
+contracts::Origin OriginOfRecord(const kafka::Message& m) {
+    if (auto id = kafka::FindHeader(m.headers, kOriginHttpHeader); id && !id->empty()) {
+        return contracts::Origin::Http(std::move(*id));
+    }
+    return contracts::Origin::Kafka(m.topic, m.partition, m.offset);
 }
 
 contracts::IngestDecision MakeDecision(const CheckResult& check, contracts::IngestWay way,

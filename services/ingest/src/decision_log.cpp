@@ -78,6 +78,51 @@ void DecisionLog::MarkLoaded(std::uint64_t records) {
     cv_.notify_all();
 }
 
+std::shared_ptr<Expected> DecisionLog::Expect(
+    const std::vector<std::pair<std::string, std::string>>& wanted) {
+    auto e = std::make_shared<Expected>();
+    for (const auto& [key, origin_id] : wanted) {
+        if (e->by_key[key].try_emplace(origin_id).second) ++e->missing;
+    }
+    std::lock_guard lock(mu_);
+    for (const auto& [key, ids] : e->by_key) expected_.emplace(key, e);
+    expecting_.store(expected_.size());
+    return e;
+}
+
+void DecisionLog::Forget(const std::shared_ptr<Expected>& expected) {
+    std::lock_guard lock(mu_);
+    std::erase_if(expected_, [&](const auto& entry) { return entry.second == expected; });
+    expecting_.store(expected_.size());
+}
+
+Expected DecisionLog::Await(const std::shared_ptr<Expected>& expected,
+                            std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock lock(mu_);
+    cv_.wait_until(lock, deadline, [&] { return expected->missing == 0; });
+    std::erase_if(expected_, [&](const auto& entry) { return entry.second == expected; });
+    expecting_.store(expected_.size());
+    return *expected;
+}
+
+void DecisionLog::Deliver(const kafka::Message& m) {
+    std::lock_guard lock(mu_);
+    auto [first, last] = expected_.equal_range(m.key);
+    if (first == last) return;
+    auto d = contracts::DecodeMessage<contracts::IngestDecision>(m.value);
+    if (!d.ok() || d->origin.kind != contracts::OriginKind::kHttp) return;
+    bool filled = false;
+    for (auto it = first; it != last; ++it) {
+        auto& ids = it->second->by_key[m.key];
+        auto slot = ids.find(d->origin.request_id);
+        if (slot == ids.end() || slot->second) continue;
+        slot->second = *d;
+        --it->second->missing;
+        filled = true;
+    }
+    if (filled) cv_.notify_all();
+}
+
 void DecisionLog::Run(std::stop_token stop) {
     auto fail = [&](const std::string& why) {
         ctx_.RequestShutdown(runtime::kExitFatal, "decision log: " + why);
@@ -110,6 +155,8 @@ void DecisionLog::Run(std::stop_token stop) {
                                {{"partition", static_cast<double>(m.partition)},
                                 {"offset", static_cast<double>(m.offset)}});
         }
+        // After the register: a request answered with an acceptance finds it there next time.
+        if (expecting_.load() > 0) Deliver(m);
     };
     while (!stop.stop_requested() && !loaded_.load()) {
         auto batch = (*reader)->Poll(1000, kPollTimeout);

@@ -5,6 +5,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "bfu/ingest/decision_log.hpp"
 #include "bfu/ingest/voucher_splitter.hpp"
 #include "bfu/kafka/transaction.hpp"
 
@@ -59,10 +60,8 @@ struct HttpIngest::State {
     runtime::Logger* log = nullptr;
     // Business time: it decides which years and periods are open.
     const core::Clock* clock = nullptr;
-    runtime::Counter* accepted = nullptr;
     runtime::Counter* rejected = nullptr;
     runtime::Counter* duplicate = nullptr;
-    runtime::Counter* lines = nullptr;
     std::unique_ptr<kafka::TransactionalProducer> producer;  // read only once `started`
     std::atomic<bool> started{false};
     std::atomic<bool> stopping{false};
@@ -113,34 +112,58 @@ public:
         finished_ = true;
         if (!failure_.empty()) return Unavailable();
         if (splitter_.not_json()) return Answer(400);
+        std::shared_ptr<Expected> expected;
         if (in_transaction_) {
+            // Expected before the commit: the owner may decide as soon as it is committed.
+            if (!handed_.empty()) expected = state_->options.decisions->Expect(handed_);
             if (auto s = state_->producer->Commit(kCommitTimeout); !s.ok()) {
+                if (expected) state_->options.decisions->Forget(expected);
                 failure_ = s.error().ToString();
                 Undo(failure_);
                 return Unavailable();
             }
             in_transaction_ = false;
         }
-        state_->accepted->Inc(accepted_);
+        // What was decided here; the owner's loop counts what it decides.
         state_->rejected->Inc(rejected_);
         state_->duplicate->Inc(duplicate_);
-        state_->lines->Inc(lines_);
+        if (expected) {
+            const auto got = state_->options.decisions->Await(
+                expected, std::chrono::steady_clock::now() + state_->options.decision_timeout);
+            for (const auto& [index, key] : handed_index_) Fill(index, key, got);
+        }
         state_->log->Info("vouchers posted", {{"request_id", request_id_},
                                               {"vouchers", static_cast<double>(results_.size())},
                                               {"accepted", static_cast<double>(accepted_)},
                                               {"rejected", static_cast<double>(rejected_)},
-                                              {"duplicate", static_cast<double>(duplicate_)}});
-        return Answer(splitter_.error().empty() ? 200 : 400);
+                                              {"duplicate", static_cast<double>(duplicate_)},
+                                              {"pending", static_cast<double>(pending_)}});
+        if (!splitter_.error().empty()) return Answer(400);
+        return Answer(pending_ > 0 ? 202 : 200);
     }
 
 private:
+    static json Reasons(const std::vector<contracts::RejectReason>& reasons) {
+        json out = json::array();
+        for (const auto& reason : reasons) {
+            json rj = {{"code", reason.code}, {"field", reason.field}, {"message", reason.message}};
+            if (reason.line) rj["line"] = *reason.line;
+            out.push_back(std::move(rj));
+        }
+        return out;
+    }
+
     void Take(std::string_view element) {
         const std::size_t index = results_.size();
         if (!failure_.empty()) return;
         const auto origin = contracts::Origin::Http(request_id_ + ":" + std::to_string(index));
-        auto d = Decide(*state_->checker, element, contracts::IngestWay::kHttp, origin,
-                        state_->options.topics, state_->clock->Now());
-        taken_.Note(d.check, origin);
+        const auto now = state_->clock->Now();
+        // Checked here, but accepted only by the owner of the voucher's partition of
+        // bfu.erp.vouchers: two instances (or this one's Kafka loop) deciding the same voucher
+        // at once could otherwise both accept it. A rejection or a duplicate of an acceptance
+        // already known is decided here: neither writes a ledger line.
+        auto check =
+            state_->checker->Lookup(state_->checker->Prepare(element, origin, now), origin);
         if (!in_transaction_) {
             if (auto s = state_->producer->Begin(); !s.ok()) {
                 failure_ = s.error().ToString();
@@ -149,51 +172,86 @@ private:
             }
             in_transaction_ = true;
         }
-        for (const auto& m : d.outputs) {
+        std::vector<kafka::OutMessage> outputs;
+        json r = {{"index", index}};
+        if (!check.voucher_key.empty()) r["key"] = check.voucher_key;
+        if (check.kind == CheckResult::Kind::kAccepted) {
+            outputs.push_back({state_->options.topics.vouchers,
+                               check.voucher_key,
+                               std::string(element),
+                               {{std::string(kOriginHttpHeader), origin.request_id}}});
+            handed_.emplace_back(check.voucher_key, origin.request_id);
+            handed_index_.emplace_back(index, check.voucher_key);
+            r["result"] = "pending";
+        } else {
+            const auto decision = MakeDecision(check, contracts::IngestWay::kHttp, origin, now);
+            outputs = VoucherOutputs(check, decision, state_->options.topics, now);
+            r["result"] = std::string(contracts::ToString(decision.result));
+            if (check.kind == CheckResult::Kind::kDuplicate) {
+                ++duplicate_;
+                if (decision.first_origin) r["firstOrigin"] = decision.ToJson()["firstOrigin"];
+            } else {
+                ++rejected_;
+                r["reasons"] = Reasons(check.rejected.reasons);
+            }
+        }
+        for (const auto& m : outputs) {
             if (auto s = state_->producer->Produce(m); !s.ok()) {
                 failure_ = s.error().ToString();
                 Undo(failure_);
                 return;
             }
         }
-        json r = {{"index", index},
-                  {"result", std::string(contracts::ToString(d.decision.result))}};
-        if (!d.check.voucher_key.empty()) r["key"] = d.check.voucher_key;
-        switch (d.check.kind) {
-            case CheckResult::Kind::kAccepted:
+        results_.push_back(std::move(r));
+    }
+
+    // The owner's decision of a voucher handed over, into its result.
+    void Fill(std::size_t index, const std::string& key, const Expected& got) {
+        json& r = results_[index];
+        const std::string id = request_id_ + ":" + std::to_string(index);
+        const auto k = got.by_key.find(key);
+        const auto* d =
+            k == got.by_key.end() ? nullptr : [&]() -> const contracts::IngestDecision* {
+            auto it = k->second.find(id);
+            return it == k->second.end() || !it->second ? nullptr : &*it->second;
+        }();
+        if (d == nullptr) {
+            ++pending_;
+            r["message"] =
+                "lämnad till inläsningen; beslutet kommer på bfu.ingest.decisions (ursprung " + id +
+                ")";
+            return;
+        }
+        r["result"] = std::string(contracts::ToString(d->result));
+        switch (d->result) {
+            case contracts::IngestResult::kAccepted:
                 ++accepted_;
-                lines_ += d.check.lines.size();
-                r["lines"] = d.check.lines.size();
+                lines_ += static_cast<std::uint64_t>(d->line_count);
+                r["lines"] = d->line_count;
                 break;
-            case CheckResult::Kind::kDuplicate:
+            case contracts::IngestResult::kDuplicate:
                 ++duplicate_;
-                if (d.decision.first_origin) r["firstOrigin"] = d.decision.ToJson()["firstOrigin"];
+                if (d->first_origin) r["firstOrigin"] = d->ToJson()["firstOrigin"];
                 break;
-            case CheckResult::Kind::kRejected: {
+            case contracts::IngestResult::kRejected: {
                 ++rejected_;
                 json reasons = json::array();
-                for (const auto& reason : d.check.rejected.reasons) {
-                    json rj = {{"code", reason.code},
-                               {"field", reason.field},
-                               {"message", reason.message}};
-                    if (reason.line) rj["line"] = *reason.line;
-                    reasons.push_back(std::move(rj));
+                for (const auto& code : d->reasons) {
+                    reasons.push_back(
+                        {{"code", code}, {"message", "skälen finns på bfu.ledger.rejected"}});
                 }
                 r["reasons"] = std::move(reasons);
                 break;
             }
         }
-        results_.push_back(std::move(r));
     }
 
-    // Aborts the open transaction and takes the request's acceptances out of the register, so
-    // the vouchers sent again are accepted.
+    // Aborts the open transaction: nothing of the request was written or handed over.
     void Undo(const std::string& why) {
         if (in_transaction_) {
             (void)state_->producer->Abort(kCommitTimeout);
             in_transaction_ = false;
         }
-        taken_.TakeBackAll(*state_->checker);
         state_->log->Warn("vouchers post not written",
                           {{"request_id", request_id_}, {"reason", why}});
     }
@@ -225,9 +283,12 @@ private:
     bool in_transaction_ = false;
     bool finished_ = false;
     std::string failure_;
-    BatchClaims taken_;
+    // The vouchers handed to their partition's owner: (voucher key, origin id), and the index
+    // of each in the request.
+    std::vector<std::pair<std::string, std::string>> handed_;
+    std::vector<std::pair<std::size_t, std::string>> handed_index_;
     json results_ = json::array();
-    std::uint64_t accepted_ = 0, rejected_ = 0, duplicate_ = 0, lines_ = 0;
+    std::uint64_t accepted_ = 0, rejected_ = 0, duplicate_ = 0, lines_ = 0, pending_ = 0;
 };
 
 std::unique_ptr<runtime::BodyReader> Open(const std::shared_ptr<HttpIngest::State>& state,
@@ -277,13 +338,10 @@ HttpIngest::HttpIngest(HttpIngestOptions options, std::shared_ptr<VoucherChecker
     state_->log = &ctx.logger();
     state_->clock = &ctx.clock();
     auto& m = ctx.metrics();
-    state_->accepted =
-        &m.GetCounter("bfu_ingest_vouchers_total", "Vouchers decided", {{"result", "accepted"}});
     state_->rejected =
         &m.GetCounter("bfu_ingest_vouchers_total", "Vouchers decided", {{"result", "rejected"}});
     state_->duplicate =
         &m.GetCounter("bfu_ingest_vouchers_total", "Vouchers decided", {{"result", "duplicate"}});
-    state_->lines = &m.GetCounter("bfu_ingest_lines_total", "Ledger lines written");
     ctx.http().HandleStreaming(
         "POST", std::string(kVouchersPath),
         [state = state_](const runtime::HttpRequest& head) { return Open(state, head); },

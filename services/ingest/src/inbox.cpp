@@ -212,6 +212,9 @@ public:
     [[nodiscard]] std::string Name() const override { return "sie-inbox"; }
 
     void Start() override {
+        // A voucher or a rejection of up to 16 MiB, as the topics take (topics.tsv).
+        kafka_.properties["message.max.bytes"] =
+            std::to_string(contracts::topics::kLargeRecordMaxBytes);
         auto producer = kafka::Producer::Create(kafka_);
         if (!producer.ok()) {
             throw std::runtime_error("sie inbox: " + producer.error().ToString());

@@ -40,6 +40,9 @@ config::Schema MakeSchema() {
                 "answers 503")
         .Int("ingest.http.max_body_bytes", 64 << 20,
              "Largest body of POST /v1/vouchers (413 beyond); it is streamed, not held")
+        .DurationMs("ingest.http.decision_timeout", std::chrono::seconds(30),
+                    "How long POST /v1/vouchers waits for the decisions of the vouchers it hands "
+                    "to their partition's owner (202 with the rest pending beyond)")
         .Int("ingest.check_threads", 1,
              "Threads that check a batch's vouchers besides the loop thread (0: the loop "
              "thread alone); a core each at most")
@@ -81,7 +84,8 @@ void Wire(runtime::Context& ctx) {
     auto* lines_out = &metrics.GetCounter("bfu_ingest_lines_total", "Ledger lines written");
     const IngestTopics topics{service::Topic(cfg, contracts::topics::kLedgerLines),
                               service::Topic(cfg, contracts::topics::kLedgerRejected),
-                              service::Topic(cfg, contracts::topics::kIngestDecisions)};
+                              service::Topic(cfg, contracts::topics::kIngestDecisions),
+                              service::Topic(cfg, contracts::topics::kErpVouchers)};
 
     // Order matters: both transactional producers are created (HttpIngest::Start, then
     // LoopComponent::Start) before DecisionLog starts reading, see decision_log.hpp.
@@ -99,6 +103,11 @@ void Wire(runtime::Context& ctx) {
     http.kafka = service::KafkaSettings(cfg, "ingest", "http");
     AllowLargestRejection(http.kafka);
     http.topics = topics;
+    http.decisions = decision_log;
+    http.decision_timeout = cfg.GetDuration("ingest.http.decision_timeout");
+    if (http.decision_timeout <= std::chrono::milliseconds(0)) {
+        throw config::ConfigError("ingest.http.decision_timeout", "must be positive", "");
+    }
     http.master = [master] { return master->Latest(); };
     http.ready = [decision_log, master] {
         return decision_log->Loaded() && master->Latest() != nullptr;
@@ -139,15 +148,18 @@ void Wire(runtime::Context& ctx) {
         CheckResult::Kind kind;
         std::size_t lines;
         bool dropped;
+        contracts::Origin origin;  // as claimed in the register (OriginOfRecord)
     };
     auto decided = std::make_shared<std::map<std::pair<std::int32_t, std::int64_t>, Decided>>();
     spec.options.on_discarded = [checker, claims, decided](const auto& dropped) {
         std::vector<contracts::Origin> origins;
         origins.reserve(dropped.size());
         for (const auto& p : dropped) {
-            origins.push_back(contracts::Origin::Kafka(p.topic, p.partition, p.offset));
             if (auto it = decided->find({p.partition, p.offset}); it != decided->end()) {
                 it->second.dropped = true;
+                origins.push_back(it->second.origin);
+            } else {
+                origins.push_back(contracts::Origin::Kafka(p.topic, p.partition, p.offset));
             }
         }
         claims->TakeBack(*checker, origins);
@@ -181,9 +193,8 @@ void Wire(runtime::Context& ctx) {
         const std::size_t n = batch.size();
         std::vector<contracts::Origin> origins;
         origins.reserve(n);
-        for (const auto& m : batch) {
-            origins.push_back(contracts::Origin::Kafka(m.topic, m.partition, m.offset));
-        }
+        // A voucher POST /v1/vouchers handed over keeps its request's origin.
+        for (const auto& m : batch) origins.push_back(OriginOfRecord(m));
         // Parsing and checking on every thread; the duplicate register in the order the
         // records came, so that the same batch is decided the same way however it is split;
         // then the decisions and the records to write on every thread again.
@@ -206,7 +217,7 @@ void Wire(runtime::Context& ctx) {
         for (std::size_t i = 0; i < n; ++i) {
             const auto& check = checks[i];
             decided->insert_or_assign({batch[i].partition, batch[i].offset},
-                                      Decided{check.kind, check.lines.size(), false});
+                                      Decided{check.kind, check.lines.size(), false, origins[i]});
             if (check.kind == CheckResult::Kind::kRejected) {
                 log.Info("voucher rejected", {{"key", check.rejected.Key()},
                                               {"reason", check.rejected.reasons.front().code},

@@ -188,6 +188,13 @@ CheckResult VoucherChecker::Prepare(std::string_view payload, const contracts::O
                                                        out.rejected.voucher_id->value());
         }
     }
+    if (payload.size() > kMaxVoucherBytes) {
+        return reject({Reason(
+            "too_large", "", std::nullopt,
+            "verifikationen är " + text::Decimal(static_cast<double>(payload.size()), 0) +
+                " byte, mer än de " + text::Decimal(static_cast<double>(kMaxVoucherBytes), 0) +
+                " byte som tas emot: dela upp den på flera verifikationer")});
+    }
     std::vector<core::Error> errors;
     auto voucher = contracts::Voucher::FromJson(doc, &errors);
     // Counted for the control totals whatever the decision: what came in.
@@ -238,22 +245,27 @@ CheckResult VoucherChecker::Prepare(std::string_view payload, const contracts::O
     return out;
 }
 
+namespace {
+
+// A voucher already accepted is a duplicate whatever its content now: nothing of the rejection
+// or of the lines is kept.
+CheckResult DuplicateOf(CheckResult out, contracts::Origin first) {
+    out.kind = CheckResult::Kind::kDuplicate;
+    out.first_origin = std::move(first);
+    out.lines.clear();
+    out.rejected.reasons.clear();
+    out.rejected.original = {};
+    out.rejected.rejected_at.clear();
+    return out;
+}
+
+}  // namespace
+
 CheckResult VoucherChecker::Finish(CheckResult prepared, const contracts::Origin& origin) {
     CheckResult out = std::move(prepared);
     if (out.kind == CheckResult::Kind::kDuplicate || out.voucher_key.empty()) return out;
-    auto duplicate_of = [&](contracts::Origin first) {
-        // A voucher already accepted is a duplicate whatever its content now: nothing of the
-        // rejection or of the lines is kept.
-        out.kind = CheckResult::Kind::kDuplicate;
-        out.first_origin = std::move(first);
-        out.lines.clear();
-        out.rejected.reasons.clear();
-        out.rejected.original = {};
-        out.rejected.rejected_at.clear();
-        return out;
-    };
     if (auto first = AcceptedElsewhere(out.voucher_key, origin)) {
-        return duplicate_of(std::move(*first));
+        return DuplicateOf(std::move(out), std::move(*first));
     }
     if (out.kind == CheckResult::Kind::kRejected) return out;
     {
@@ -262,10 +274,20 @@ CheckResult VoucherChecker::Finish(CheckResult prepared, const contracts::Origin
         auto [it, inserted] = seen_.try_emplace(out.voucher_key, origin);
         if (!inserted && OriginId(it->second) != OriginId(origin)) {
             contracts::Origin first = it->second;
-            return duplicate_of(std::move(first));
+            return DuplicateOf(std::move(out), std::move(first));
         }
     }
     return out;
+}
+
+CheckResult VoucherChecker::Lookup(CheckResult prepared, const contracts::Origin& origin) const {
+    if (prepared.kind == CheckResult::Kind::kDuplicate || prepared.voucher_key.empty()) {
+        return prepared;
+    }
+    if (auto first = AcceptedElsewhere(prepared.voucher_key, origin)) {
+        return DuplicateOf(std::move(prepared), std::move(*first));
+    }
+    return prepared;
 }
 
 std::vector<RejectReason> VoucherChecker::Validate(

@@ -391,6 +391,7 @@ private:
         }
         std::uint64_t records = 0;
         std::uint64_t cycle = 0;  // the barrier being answered: the tickets up to it
+        auto last_behind_log = std::chrono::steady_clock::now();
         while (!stop.stop_requested()) {
             auto batch = (*reader)->Poll(2000, 200ms);
             if (!batch.ok()) {
@@ -426,7 +427,17 @@ private:
             }
             if (cycle == 0 && caught_up_.load()) continue;
             auto done = (*reader)->CaughtUp(reader_config_.startup_timeout);
-            if (!done.ok() || !*done) continue;
+            if (!done.ok() || !*done) {
+                // Said every 10 s while it lasts: a barrier waits on it.
+                const auto now = std::chrono::steady_clock::now();
+                if (now - last_behind_log >= 10s) {
+                    last_behind_log = now;
+                    log.Warn("inputs behind",
+                             {{"behind", (*reader)->Behind()},
+                              {"error", done.ok() ? std::string() : done.error().ToString()}});
+                }
+                continue;
+            }
             if (!caught_up_.load()) {
                 {
                     std::lock_guard lock(store_mu_);

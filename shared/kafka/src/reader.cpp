@@ -20,6 +20,10 @@ struct PartitionReader::State {
     // read_committed handle is told the last stable offset instead, which stops short of a
     // transaction still open.
     detail::HandlePtr watermarks;
+    // Its configuration, to make it afresh: a handle that is never polled keeps the leaders it
+    // last knew, so after a broker's loss its queries could go to the dead broker for minutes.
+    KafkaConfig watermarks_config;
+    int failed_queries = 0;
     // Last, so it is destroyed first.
     detail::HandlePtr rk;
 };
@@ -71,6 +75,7 @@ core::Result<std::unique_ptr<PartitionReader>> PartitionReader::Create(const Kaf
     if (!wk.ok()) return std::move(wk).error();
     auto state = std::make_unique<State>();
     state->watermarks = std::move(wk).value();
+    state->watermarks_config = w;
     state->rk = std::move(rk).value();
     rd_kafka_poll_set_consumer(state->rk.get());
     BFU_TRY(detail::CheckBrokers(state->rk.get(), c));
@@ -147,7 +152,17 @@ core::Result<bool> PartitionReader::CaughtUp(std::chrono::milliseconds timeout) 
                 state_->watermarks.get(), tp.topic.c_str(), tp.partition, &low, &high,
                 detail::ToMillis(timeout));
             if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-                return ErrorFromCode(err, "watermarks of " + tp.topic);
+                // A fresh handle learns the leaders anew (from the brokers still up).
+                ++state_->failed_queries;
+                if (auto conf = detail::BuildConf(state_->watermarks_config, ClientRole::kConsumer);
+                    conf.ok()) {
+                    if (auto fresh = detail::NewHandle(RD_KAFKA_CONSUMER, std::move(conf).value());
+                        fresh.ok()) {
+                        state_->watermarks = std::move(fresh).value();
+                    }
+                }
+                return ErrorFromCode(
+                    err, "watermarks of " + tp.topic + "/" + std::to_string(tp.partition));
             }
             part.target = high;
         }
@@ -163,7 +178,7 @@ core::Result<bool> PartitionReader::CaughtUp(std::chrono::milliseconds timeout) 
     return all;
 }
 
-core::Status PartitionReader::BehindError() const {
+std::string PartitionReader::Behind() const {
     std::string behind;
     for (const auto& [tp, part] : state_->parts) {
         if (part.position < 0 || part.position < part.target) {
@@ -172,8 +187,12 @@ core::Status PartitionReader::BehindError() const {
                       std::to_string(part.position) + " of " + std::to_string(part.target);
         }
     }
+    return behind;
+}
+
+core::Status PartitionReader::BehindError() const {
     return core::Error(core::Errc::kTimeout, "kafka",
-                       "did not reach the end of " + behind +
+                       "did not reach the end of " + Behind() +
                            " (a transaction still open there holds the end back)");
 }
 

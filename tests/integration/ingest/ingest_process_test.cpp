@@ -111,24 +111,30 @@ protected:
     }
 
     void StartIngest(std::map<std::string, std::string> extra = {}) {
-        http_port_ = bfu::testing::FreePort();
+        ASSERT_NO_FATAL_FAILURE(StartInstance(ingest_, http_port_, log_, std::move(extra)));
+    }
+
+    // One ingest instance (kafka.instance from `extra`, default 0) on a port of its own.
+    void StartInstance(std::unique_ptr<ChildProcess>& process, int& port, std::string& log,
+                       std::map<std::string, std::string> extra) {
+        port = bfu::testing::FreePort();
         std::map<std::string, std::string> env = {
             {"BFU_KAFKA_BROKERS", brokers_},
             {"BFU_KAFKA_TOPIC_PREFIX", prefix_},
             {"BFU_KAFKA_GROUP_ID", prefix_ + "ingest"},
             {"BFU_FOLLOWUP_YEAR", std::to_string(kYear)},
-            {"BFU_HTTP_PORT", std::to_string(http_port_)},
+            {"BFU_HTTP_PORT", std::to_string(port)},
             {"BFU_LOG_LEVEL", "warn"},
         };
         for (auto& [k, v] : extra) env[k] = v;
         const auto bin = BinaryDir() + "/services/ingest/bfu-ingest";
         ASSERT_TRUE(std::filesystem::exists(bin)) << bin;
         ++starts_;
-        log_ = (dir_ / ("ingest-" + std::to_string(starts_) + ".log")).string();
-        ingest_ = std::make_unique<ChildProcess>(bin, env, log_);
-        const bool ready = Eventually(
-            [&] { return bfu::testing::HttpGet(http_port_, "/readyz").status == 200; }, 60s);
-        ASSERT_TRUE(ready) << "ingest not ready; log: " << Slurp(log_);
+        log = (dir_ / ("ingest-" + std::to_string(starts_) + ".log")).string();
+        process = std::make_unique<ChildProcess>(bin, env, log);
+        const bool ready =
+            Eventually([&] { return bfu::testing::HttpGet(port, "/readyz").status == 200; }, 60s);
+        ASSERT_TRUE(ready) << "ingest not ready; log: " << Slurp(log);
     }
 
     // Every committed record of a topic, read from the beginning to its end.
@@ -475,6 +481,67 @@ TEST_F(IngestProcess, LargeRejectionsAreWrittenAndTheVouchersBehindThemGoOn) {
     EXPECT_EQ(lines[0].voucher.voucher_id.value(), "L-3");
     const auto totals = Totals();
     EXPECT_TRUE(totals.Differences().empty()) << totals.ToText();
+}
+
+// Two instances, and every voucher sent three ways at once: by Kafka and by POST to each
+// instance. Each instance used to accept what it posted itself (its register learns of the
+// other's acceptance only once that is committed and read back): the same voucher twice on the
+// ledger. Now only the owner of the voucher's partition accepts; the HTTP way hands it over.
+TEST_F(IngestProcess, TwoInstancesAcceptEachVoucherOnceWhicheverWayItComes) {
+    ASSERT_NO_FATAL_FAILURE(StartIngest({{"BFU_INGEST_HTTP_TOKEN", kToken}}));
+    std::unique_ptr<ChildProcess> second;
+    int second_port = 0;
+    std::string second_log;
+    // The second instance waits at most 1 ms for the owner's decisions: its answer says which
+    // vouchers are still pending (202), and they are decided all the same.
+    ASSERT_NO_FATAL_FAILURE(StartInstance(second, second_port, second_log,
+                                          {{"BFU_INGEST_HTTP_TOKEN", kToken},
+                                           {"BFU_KAFKA_INSTANCE", "1"},
+                                           {"BFU_INGEST_HTTP_DECISION_TIMEOUT", "1ms"}}));
+    constexpr int kVouchers = 60;
+    std::vector<contracts::Voucher> vouchers;
+    std::string array = "[";
+    for (int i = 0; i < kVouchers; ++i) {
+        vouchers.push_back(MakeVoucher("T-" + std::to_string(i), i + 1));
+        array += (i > 0 ? "," : "") + vouchers.back().ToJson().dump();
+    }
+    array += "]";
+    const std::string auth = std::string("Authorization: Bearer ") + kToken;
+    PostResult to_first;
+    PostResult to_second;
+    {
+        std::jthread a([&] { to_first = Post(http_port_, array, {auth}); });
+        std::jthread b([&] { to_second = Post(second_port, array, {auth}); });
+        for (const auto& v : vouchers) ASSERT_NO_FATAL_FAILURE(Send(v));
+        ASSERT_TRUE(producer_->Flush(30s).ok());
+    }
+    EXPECT_EQ(to_first.status, 200) << to_first.body.dump() << Slurp(log_);
+    EXPECT_EQ(to_second.status, 202) << to_second.body.dump() << Slurp(second_log);
+    int pending = 0;
+    for (const auto& r : to_second.body["results"]) pending += r["result"] == "pending" ? 1 : 0;
+    EXPECT_GT(pending, 0);
+    EXPECT_EQ(to_second.body["results"].size(), std::size_t{kVouchers});
+
+    const auto decisions = WaitDecisions(3 * kVouchers);
+    ASSERT_EQ(decisions.size(), std::size_t{3 * kVouchers});
+    std::map<std::string, int> accepted;
+    for (const auto& d : decisions) {
+        if (d.result == contracts::IngestResult::kAccepted) ++accepted[d.voucher_id->value()];
+    }
+    EXPECT_EQ(accepted.size(), std::size_t{kVouchers});
+    for (const auto& [id, n] : accepted) EXPECT_EQ(n, 1) << id << " accepted " << n << " times";
+    // Of the first instance's answer and the Kafka copies, one acceptance per voucher at most.
+    int answered_accepted = 0;
+    for (const auto& r : to_first.body["results"]) {
+        EXPECT_TRUE(r["result"] == "accepted" || r["result"] == "duplicate") << r.dump();
+        answered_accepted += r["result"] == "accepted" ? 1 : 0;
+    }
+    EXPECT_LE(answered_accepted, kVouchers);
+    const auto lines = ReadAll(contracts::topics::kLedgerLines);
+    EXPECT_EQ(lines.size(), std::size_t{2 * kVouchers});
+    const auto totals = Totals();
+    EXPECT_TRUE(totals.Differences().empty()) << totals.ToText();
+    EXPECT_TRUE(second->Running()) << Slurp(second_log);
 }
 
 TEST_F(IngestProcess, IngestTotalsCommandReconcilesAndNamesTheFigures) {

@@ -102,8 +102,17 @@ TEST(ContractsTopics, ConfigsAddToTheCleanupPolicy) {
     const auto configs = topics::TopicConfigs(*found);
     EXPECT_EQ(configs, (std::map<std::string, std::string>{{"cleanup.policy", "delete"},
                                                            {"retention.ms", "-1"}}));
-    EXPECT_EQ(topics::TopicConfigs(topics::kAll.front()),
+    const auto* lines = std::find_if(topics::kAll.begin(), topics::kAll.end(),
+                                     [](const auto& t) { return t.name == topics::kLedgerLines; });
+    ASSERT_NE(lines, topics::kAll.end());
+    EXPECT_EQ(topics::TopicConfigs(*lines),
               (std::map<std::string, std::string>{{"cleanup.policy", "delete"}}));
+    // The ERP's vouchers take records as large as a rejection (ingest's HTTP way hands
+    // vouchers over through the topic).
+    EXPECT_EQ(topics::TopicConfigs(topics::kAll.front()),
+              (std::map<std::string, std::string>{
+                  {"cleanup.policy", "delete"},
+                  {"max.message.bytes", std::to_string(topics::kLargeRecordMaxBytes)}}));
     const topics::TopicSpec two{"x", 1, "compact", "k", "o", "a=1,b=two"};
     EXPECT_EQ(topics::TopicConfigs(two),
               (std::map<std::string, std::string>{

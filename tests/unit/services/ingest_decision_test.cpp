@@ -20,7 +20,8 @@ using contracts::IngestResult;
 using contracts::IngestWay;
 using nlohmann::json;
 
-const IngestTopics kTopics{"p.bfu.ledger.lines", "p.bfu.ledger.rejected", "p.bfu.ingest.decisions"};
+const IngestTopics kTopics{"p.bfu.ledger.lines", "p.bfu.ledger.rejected", "p.bfu.ingest.decisions",
+                           "p.bfu.erp.vouchers"};
 
 // 1200.00 + 300.50 debit against the bank: gross 150 050 öre.
 json Voucher(const std::string& id, const std::string& account = "5011") {
@@ -124,6 +125,23 @@ TEST(IngestWayOfRecord, AVoucherFromAnSieFileComesInByTheSieFileWay) {
     EXPECT_EQ(WayOfRecord({{"other", "x"}}), IngestWay::kKafka);
     EXPECT_EQ(WayOfRecord({{"bfu-origin-file", "inbox/a.se"}, {"bfu-origin-line", "12"}}),
               IngestWay::kSieFile);
+}
+
+// A voucher POST /v1/vouchers handed to its partition's owner keeps the HTTP way and origin
+// (the request waits for that decision); any other record's origin is its Kafka position.
+TEST(IngestWayOfRecord, AVoucherHandedOverByHttpKeepsItsRequestsOrigin) {
+    kafka::Message m;
+    m.topic = "p.bfu.erp.vouchers";
+    m.partition = 4;
+    m.offset = 77;
+    EXPECT_EQ(OriginOfRecord(m), contracts::Origin::Kafka("p.bfu.erp.vouchers", 4, 77));
+    m.headers = {{"bfu-origin-file", "inbox/a.se"}};
+    EXPECT_EQ(OriginOfRecord(m), contracts::Origin::Kafka("p.bfu.erp.vouchers", 4, 77));
+    m.headers = {{std::string(kOriginHttpHeader), "r-abc-3:12"}};
+    EXPECT_EQ(WayOfRecord(m.headers), IngestWay::kHttp);
+    EXPECT_EQ(OriginOfRecord(m), contracts::Origin::Http("r-abc-3:12"));
+    m.headers = {{std::string(kOriginHttpHeader), ""}};  // empty: not a hand-over's origin
+    EXPECT_EQ(OriginOfRecord(m), contracts::Origin::Kafka("p.bfu.erp.vouchers", 4, 77));
 }
 
 TEST_F(IngestDecide, EventIdsAreDeterministicAndValidForOddVoucherIds) {

@@ -423,6 +423,48 @@ TEST_F(VoucherCheckerTest, TakesSameVoucherFromAnotherOriginAsDuplicate) {
     EXPECT_EQ(Check(other, 12).kind, Kind::kAccepted);
 }
 
+// The HTTP way checks without claiming (it hands what it would accept to the partition's
+// owner): Lookup finds duplicates of what the register holds, and leaves the register alone.
+TEST_F(VoucherCheckerTest, LookupFindsDuplicatesButClaimsNothing) {
+    const auto origin = contracts::Origin::Http("r-1:0");
+    auto looked =
+        checker_.Lookup(checker_.Prepare(ValidVoucher().dump(), origin, test::TestNow()), origin);
+    ASSERT_EQ(looked.kind, Kind::kAccepted);
+    EXPECT_FALSE(checker_.Knows("visma:A-1"));
+    EXPECT_EQ(checker_.Remembered(), 0u);
+    // The owner's acceptance, read back from bfu.ingest.decisions.
+    ASSERT_TRUE(checker_.Remember("visma:A-1", KafkaAt(7)));
+    auto again = checker_.Lookup(
+        checker_.Prepare(ValidVoucher().dump(), contracts::Origin::Http("r-2:0"), test::TestNow()),
+        contracts::Origin::Http("r-2:0"));
+    ASSERT_EQ(again.kind, Kind::kDuplicate);
+    ASSERT_TRUE(again.first_origin.has_value());
+    EXPECT_EQ(*again.first_origin, KafkaAt(7));
+    EXPECT_TRUE(again.lines.empty());
+    // A rejection stays a rejection of its own when its key is not held.
+    auto bad = checker_.Lookup(
+        checker_.Prepare(TwoLines("4999", "ENH1").dump(), origin, test::TestNow()), origin);
+    EXPECT_EQ(bad.kind, Kind::kRejected);
+}
+
+// A voucher that would not fit a record of bfu.erp.vouchers is rejected, keyed, whatever else.
+TEST_F(VoucherCheckerTest, RejectsAVoucherTooLargeForTheTopic) {
+    auto j = ValidVoucher();
+    j["lines"][0]["text"] = std::string(kMaxVoucherBytes, 'a');
+    const std::string payload = j.dump();
+    auto r = checker_.Check(payload, KafkaAt(3), test::TestNow());
+    ASSERT_EQ(r.kind, Kind::kRejected);
+    EXPECT_EQ(r.voucher_key, "visma:A-1");
+    ASSERT_EQ(r.rejected.reasons.size(), 2u);
+    EXPECT_EQ(r.rejected.reasons[0].code, "too_large");
+    EXPECT_NE(r.rejected.reasons[0].message.find("dela upp"), std::string::npos);
+    EXPECT_EQ(r.rejected.reasons[1].code, "original_truncated");
+    EXPECT_FALSE(checker_.Knows("visma:A-1"));
+    // Just under the bound it is accepted.
+    j["lines"][0]["text"] = std::string(kMaxVoucherBytes - 1000, 'a');
+    EXPECT_EQ(checker_.Check(j.dump(), KafkaAt(4), test::TestNow()).kind, Kind::kAccepted);
+}
+
 TEST_F(VoucherCheckerTest, DecidesTheSameRecordReadAgainTheSameWay) {
     // A batch retried after an aborted transaction reads the same offsets again.
     auto first = Check(ValidVoucher(), 10);

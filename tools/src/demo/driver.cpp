@@ -452,7 +452,8 @@ private:
             auto r = http::Client().Post(
                 o_.endpoints.ingest + "/v1/vouchers", body, "application/x-ndjson",
                 {{"Authorization", "Bearer " + o_.ingest_token}}, std::chrono::seconds(60));
-            if (r.ok() && r->status == 200) return true;
+            // 202: taken, some decisions still to come (they are on bfu.erp.vouchers).
+            if (r.ok() && (r->status == 200 || r->status == 202)) return true;
             if (r.ok() && (r->status == 401 || r->status == 403 || r->status == 404)) {
                 if (!http_warned_) {
                     Say("ingest tar inte emot verifikationer över HTTP (" +

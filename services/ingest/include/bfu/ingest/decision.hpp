@@ -21,6 +21,9 @@ struct IngestTopics {
     std::string lines;
     std::string rejected;
     std::string decisions;
+    // bfu.erp.vouchers: POST /v1/vouchers hands a voucher it would accept to the partition's
+    // owner through it (http_ingest.hpp).
+    std::string vouchers;
 };
 
 // Lets a producer of `config` write a rejection of any size Decide makes (up to
@@ -35,10 +38,20 @@ inline constexpr std::string_view kIngestSource = "bfu/ingest";
 // bfu-origin-line); a record carrying it came in by the way sie-file.
 inline constexpr std::string_view kOriginFileHeader = "bfu-origin-file";
 
-// The way a record of bfu.erp.vouchers came in by: sie-file when it carries kOriginFileHeader,
-// else kafka. Its origin stays the Kafka position either way: that is what makes a record
-// read again the same delivery, and a file published twice two deliveries.
+// The header POST /v1/vouchers puts on a voucher it hands to the partition's owner through
+// bfu.erp.vouchers: the request's origin id ("r-…-N:index"), so the owner's decision carries
+// the HTTP origin the request waits for.
+inline constexpr std::string_view kOriginHttpHeader = "bfu-origin-http";
+
+// The way a record of bfu.erp.vouchers came in by: http when it carries kOriginHttpHeader,
+// sie-file when it carries kOriginFileHeader, else kafka.
 [[nodiscard]] contracts::IngestWay WayOfRecord(const kafka::Headers& headers);
+
+// The origin of a record of bfu.erp.vouchers: the HTTP request's (kOriginHttpHeader), else its
+// Kafka position. The SIE file's records keep the Kafka position: that is what makes a record
+// read again the same delivery, and a file published twice two deliveries; an HTTP request's
+// id is unique, so the same holds for a handed-over voucher.
+[[nodiscard]] contracts::Origin OriginOfRecord(const kafka::Message& m);
 
 struct DecidedVoucher {
     CheckResult check;

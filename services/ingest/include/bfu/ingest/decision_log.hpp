@@ -13,20 +13,31 @@
 // assignment (kafka::PartitionReader, nothing committed); Ready() turns true once everything
 // committed at start is in; Stop() joins.
 //
-// Thread-safety: WaitLoaded, Ready and Loaded may be called from any thread.
+// It also hands decisions to the requests waiting for them: POST /v1/vouchers hands each voucher
+// it would accept to the owner of its partition of bfu.erp.vouchers and answers with the
+// owner's decision (Expect before the hand-over is committed, then Await).
+//
+// Thread-safety: WaitLoaded, Ready, Loaded, Expect, Await and Forget may be called from any
+// thread.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
+#include "bfu/contracts/ledger.hpp"
 #include "bfu/ingest/voucher_checker.hpp"
 #include "bfu/kafka/config.hpp"
+#include "bfu/kafka/message.hpp"
 #include "bfu/runtime/app.hpp"
 
 namespace bfu::ingest {
@@ -35,6 +46,13 @@ namespace bfu::ingest {
 // decision is remembered. A record whose key (the voucher key) is already in the register is
 // not read: it cannot change it. False when the value is not a decision (it is then left out).
 bool ApplyDecision(VoucherChecker& checker, std::string_view key, std::string_view value);
+
+// The decisions one request waits for: per voucher key, the HTTP origin ids ("r-…-N:index") it
+// handed over, and the decision of each once read.
+struct Expected {
+    std::map<std::string, std::map<std::string, std::optional<contracts::IngestDecision>>> by_key;
+    std::size_t missing = 0;
+};
 
 class DecisionLog final : public runtime::Component {
 public:
@@ -51,9 +69,22 @@ public:
     // Blocks until loaded or `stop` is requested (LoopSpec::before_start).
     void WaitLoaded(std::stop_token stop);
 
+    // Registers the decisions a request waits for: pairs of voucher key and HTTP origin id.
+    // Call before the records are committed, so none is read before it is expected.
+    [[nodiscard]] std::shared_ptr<Expected> Expect(
+        const std::vector<std::pair<std::string, std::string>>& wanted);
+    // Waits until every expected decision is read or `deadline` passes, then forgets the
+    // expectation; returns what was read (entries still empty were not decided in time).
+    Expected Await(const std::shared_ptr<Expected>& expected,
+                   std::chrono::steady_clock::time_point deadline);
+    // Drops an expectation (its records were never committed).
+    void Forget(const std::shared_ptr<Expected>& expected);
+
 private:
     void Run(std::stop_token stop);
     void MarkLoaded(std::uint64_t records);
+    // Fills the expectations waiting for this record's decision.
+    void Deliver(const kafka::Message& m);
 
     kafka::KafkaConfig config_;
     std::string topic_;
@@ -62,6 +93,10 @@ private:
     std::mutex mu_;
     std::condition_variable cv_;
     std::atomic<bool> loaded_{false};
+    // Expectations by voucher key (under mu_); expecting_ counts them, so the reading thread
+    // looks a record up only while a request waits.
+    std::multimap<std::string, std::shared_ptr<Expected>> expected_;
+    std::atomic<std::size_t> expecting_{0};
     std::jthread thread_;
 };
 

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "bfu/contracts/ledger.hpp"
+#include "bfu/contracts/topics.hpp"
 #include "bfu/core/clock.hpp"
 #include "bfu/domain/lifecycle.hpp"
 #include "bfu/service/master_data.hpp"
@@ -58,7 +59,11 @@ namespace bfu::ingest {
 inline constexpr std::size_t kMaxReasons = 100;
 inline constexpr std::size_t kMaxReasonTextBytes = 512;
 inline constexpr std::size_t kMaxOriginalBytes = 2U << 20U;
-inline constexpr std::size_t kRejectedRecordMaxBytes = 16U << 20U;
+inline constexpr std::size_t kRejectedRecordMaxBytes = contracts::topics::kLargeRecordMaxBytes;
+// The largest voucher accepted (too_large beyond): it must fit a record of bfu.erp.vouchers
+// (max.message.bytes kRejectedRecordMaxBytes, as bfu.ledger.rejected), with room for its key
+// and headers, since POST /v1/vouchers hands what it would accept over through that topic.
+inline constexpr std::size_t kMaxVoucherBytes = kRejectedRecordMaxBytes - (64U << 10U);
 
 // Keeps the first kMaxReasons - 1 reasons and puts one more_reasons reason last, naming how
 // many were left out, when there are more than kMaxReasons; cuts each field and message to
@@ -113,6 +118,10 @@ public:
     [[nodiscard]] CheckResult Prepare(std::string_view payload, const contracts::Origin& origin,
                                       core::TimePoint now) const;
     [[nodiscard]] CheckResult Finish(CheckResult prepared, const contracts::Origin& origin);
+    // Finish without the claim: a duplicate of an acceptance in the register, else `prepared`
+    // as it is. For a way in that does not accept itself (POST /v1/vouchers hands what would be
+    // accepted to the partition's owner, see http_ingest.hpp).
+    [[nodiscard]] CheckResult Lookup(CheckResult prepared, const contracts::Origin& origin) const;
 
     // Puts an acceptance read back from bfu.ingest.decisions into the register; false when the
     // key was already there (the first acceptance stands).

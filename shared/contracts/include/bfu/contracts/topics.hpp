@@ -3,12 +3,17 @@
 // create the topics) and in schemas/asyncapi.yaml (the contract); a unit test checks that the
 // three agree.
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 
 namespace bfu::contracts::topics {
+
+// max.message.bytes of bfu.erp.vouchers and bfu.ledger.rejected (kAll): a producer writing
+// them sets message.max.bytes to this (librdkafka's default, 1 000 000, is smaller).
+inline constexpr std::size_t kLargeRecordMaxBytes = 16U << 20U;
 
 inline constexpr std::string_view kErpVouchers = "bfu.erp.vouchers";
 inline constexpr std::string_view kLedgerLines = "bfu.ledger.lines";
@@ -46,7 +51,9 @@ struct TopicSpec {
 };
 
 inline constexpr std::array<TopicSpec, 23> kAll = {{
-    {kErpVouchers, 6, "delete", "source:voucherId", "erp connectors, bfu import", ""},
+    // Up to 16 MiB a voucher: POST /v1/vouchers hands vouchers over through it (ingest).
+    {kErpVouchers, 6, "delete", "source:voucherId", "erp connectors, bfu import",
+     "max.message.bytes=16777216"},
     {kLedgerLines, 6, "delete", "unit id", "ingest", ""},
     // A rejection keeps the original verbatim (up to 2 MiB, with at most 100 reasons): up to
     // 16 MiB a record, so that even one escaped six times over fits (ingest's producers match).

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "bfu/core/result.hpp"
@@ -51,6 +52,10 @@ public:
     // True when every added partition has been read past its high watermark as it was at the
     // first call since the last true (one broker round trip per partition then).
     [[nodiscard]] core::Result<bool> CaughtUp(std::chrono::milliseconds timeout);
+
+    // The partitions not yet at their target, "topic/p at position of target, ..." (for a log
+    // line while a follower is behind); empty when none.
+    [[nodiscard]] std::string Behind() const;
 
     // Polls until CaughtUp or `timeout`; kTimeout when the end was not reached, naming the
     // partitions still behind. Records read meanwhile are passed to `sink`.
