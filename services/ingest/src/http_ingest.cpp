@@ -115,7 +115,12 @@ public:
         std::shared_ptr<Expected> expected;
         if (in_transaction_) {
             // Expected before the commit: the owner may decide as soon as it is committed.
-            if (!handed_.empty()) expected = state_->options.decisions->Expect(handed_);
+            if (!handed_.empty()) {
+                std::vector<std::pair<std::string, std::string>> wanted;
+                wanted.reserve(handed_.size());
+                for (const auto& [index, key] : handed_) wanted.emplace_back(key, OriginId(index));
+                expected = state_->options.decisions->Expect(wanted);
+            }
             if (auto s = state_->producer->Commit(kCommitTimeout); !s.ok()) {
                 if (expected) state_->options.decisions->Forget(expected);
                 failure_ = s.error().ToString();
@@ -130,7 +135,7 @@ public:
         if (expected) {
             const auto got = state_->options.decisions->Await(
                 expected, std::chrono::steady_clock::now() + state_->options.decision_timeout);
-            for (const auto& [index, key] : handed_index_) Fill(index, key, got);
+            for (const auto& [index, key] : handed_) Fill(index, key, got);
         }
         state_->log->Info("vouchers posted", {{"request_id", request_id_},
                                               {"vouchers", static_cast<double>(results_.size())},
@@ -143,6 +148,11 @@ public:
     }
 
 private:
+    // The origin id of the request's voucher at `index` ("<request id>:<index>").
+    [[nodiscard]] std::string OriginId(std::size_t index) const {
+        return request_id_ + ":" + std::to_string(index);
+    }
+
     static json Reasons(const std::vector<contracts::RejectReason>& reasons) {
         json out = json::array();
         for (const auto& reason : reasons) {
@@ -156,7 +166,7 @@ private:
     void Take(std::string_view element) {
         const std::size_t index = results_.size();
         if (!failure_.empty()) return;
-        const auto origin = contracts::Origin::Http(request_id_ + ":" + std::to_string(index));
+        const auto origin = contracts::Origin::Http(OriginId(index));
         const auto now = state_->clock->Now();
         // Checked here, but accepted only by the owner of the voucher's partition of
         // bfu.erp.vouchers: two instances (or this one's Kafka loop) deciding the same voucher
@@ -180,8 +190,7 @@ private:
                                check.voucher_key,
                                std::string(element),
                                {{std::string(kOriginHttpHeader), origin.request_id}}});
-            handed_.emplace_back(check.voucher_key, origin.request_id);
-            handed_index_.emplace_back(index, check.voucher_key);
+            handed_.emplace_back(index, check.voucher_key);
             r["result"] = "pending";
         } else {
             const auto decision = MakeDecision(check, contracts::IngestWay::kHttp, origin, now);
@@ -208,13 +217,11 @@ private:
     // The owner's decision of a voucher handed over, into its result.
     void Fill(std::size_t index, const std::string& key, const Expected& got) {
         json& r = results_[index];
-        const std::string id = request_id_ + ":" + std::to_string(index);
-        const auto k = got.by_key.find(key);
-        const auto* d =
-            k == got.by_key.end() ? nullptr : [&]() -> const contracts::IngestDecision* {
-            auto it = k->second.find(id);
-            return it == k->second.end() || !it->second ? nullptr : &*it->second;
-        }();
+        const std::string id = OriginId(index);
+        const contracts::IngestDecision* d = nullptr;
+        if (auto k = got.by_key.find(key); k != got.by_key.end()) {
+            if (auto it = k->second.find(id); it != k->second.end() && it->second) d = &*it->second;
+        }
         if (d == nullptr) {
             ++pending_;
             r["message"] =
@@ -283,10 +290,8 @@ private:
     bool in_transaction_ = false;
     bool finished_ = false;
     std::string failure_;
-    // The vouchers handed to their partition's owner: (voucher key, origin id), and the index
-    // of each in the request.
-    std::vector<std::pair<std::string, std::string>> handed_;
-    std::vector<std::pair<std::size_t, std::string>> handed_index_;
+    // The vouchers handed to their partition's owner: index in the request, voucher key.
+    std::vector<std::pair<std::size_t, std::string>> handed_;
     json results_ = json::array();
     std::uint64_t accepted_ = 0, rejected_ = 0, duplicate_ = 0, lines_ = 0, pending_ = 0;
 };

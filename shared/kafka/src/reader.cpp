@@ -23,7 +23,6 @@ struct PartitionReader::State {
     // Its configuration, to make it afresh: a handle that is never polled keeps the leaders it
     // last knew, so after a broker's loss its queries could go to the dead broker for minutes.
     KafkaConfig watermarks_config;
-    int failed_queries = 0;
     // Last, so it is destroyed first.
     detail::HandlePtr rk;
 };
@@ -153,7 +152,6 @@ core::Result<bool> PartitionReader::CaughtUp(std::chrono::milliseconds timeout) 
                 detail::ToMillis(timeout));
             if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
                 // A fresh handle learns the leaders anew (from the brokers still up).
-                ++state_->failed_queries;
                 if (auto conf = detail::BuildConf(state_->watermarks_config, ClientRole::kConsumer);
                     conf.ok()) {
                     if (auto fresh = detail::NewHandle(RD_KAFKA_CONSUMER, std::move(conf).value());
