@@ -24,6 +24,9 @@ namespace bfu::ingest {
 
 namespace {
 
+// How long a batch waits for the decision log after a rebalance before it is read again.
+constexpr std::chrono::seconds kCatchUpWait{10};
+
 config::Schema MakeSchema() {
     config::Schema s;
     service::AddKafkaFields(s, "ingest");
@@ -43,6 +46,10 @@ config::Schema MakeSchema() {
         .DurationMs("ingest.http.decision_timeout", std::chrono::seconds(30),
                     "How long POST /v1/vouchers waits for the decisions of the vouchers it hands "
                     "to their partition's owner (202 with the rest pending beyond)")
+        .DurationMs("ingest.session_timeout", std::chrono::seconds(45),
+                    "Consumer-group session timeout: how long a killed instance's partitions "
+                    "wait for it before they move to the others (an instance restarted within "
+                    "it takes them back at once); the broker allows 6 s to 30 min")
         .Int("ingest.check_threads", 1,
              "Threads that check a batch's vouchers besides the loop thread (0: the loop "
              "thread alone); a core each at most")
@@ -122,6 +129,11 @@ void Wire(runtime::Context& ctx) {
     // instance restarted after a crash takes its partitions back at once, instead of waiting
     // out the session timeout (45 s) of the member it replaces.
     spec.kafka.properties["group.instance.id"] = spec.kafka.transactional_id;
+    const auto session_timeout = cfg.GetDuration("ingest.session_timeout");
+    if (session_timeout < std::chrono::seconds(6) || session_timeout > std::chrono::minutes(30)) {
+        throw config::ConfigError("ingest.session_timeout", "must be 6 s to 30 min", "");
+    }
+    spec.kafka.properties["session.timeout.ms"] = std::to_string(session_timeout.count());
     spec.topics = {service::Topic(cfg, contracts::topics::kErpVouchers)};
     spec.transactional = true;
     spec.options.dlq_topic = service::Topic(cfg, contracts::topics::kDeadLetter);
@@ -182,11 +194,34 @@ void Wire(runtime::Context& ctx) {
         }
         decided->clear();
     };
+    // Partitions that come to this instance (a rebalance) were decided by another until now:
+    // its last committed decisions must be in the register before their next records are
+    // decided here (docs/reliability.md, "A partition changes owner").
+    // Waited for at once (the previous owners committed before the group gave the partitions
+    // out), and again before the next batch if that did not finish in time.
+    auto moved = std::make_shared<bool>(false);
+    spec.hooks.on_assign = [moved, decision_log, &log](const auto& /*parts*/) {
+        *moved = !decision_log->CatchUp(std::chrono::steady_clock::now() + kCatchUpWait);
+        if (*moved) log.Warn("decision log behind after a rebalance", {});
+    };
     spec.before_start = [master, decision_log](std::stop_token st) {
         master->WaitCaughtUp(st);
         decision_log->WaitLoaded(st);
     };
     spec.handler = [=, &log, &ctx](const std::vector<kafka::Message>& batch) {
+        if (*moved) {
+            if (!decision_log->CatchUp(std::chrono::steady_clock::now() + kCatchUpWait)) {
+                log.Warn("decision log behind after a rebalance; the batch is read again", {});
+                claims->Clear();
+                decided->clear();
+                return std::vector<kafka::Outcome>(
+                    batch.size(),
+                    kafka::Outcome{core::Error(core::Errc::kTimeout, "ingest.decisions",
+                                               "the decision log has not read to its end"),
+                                   {}});
+            }
+            *moved = false;
+        }
         const auto now = ctx.clock().Now();
         // Latest, not Take: the HTTP way sets it too, and must not be undone by an older one.
         if (auto md = master->Latest(); md && md != checker->master()) checker->SetMaster(md);

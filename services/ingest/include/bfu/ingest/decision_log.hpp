@@ -17,8 +17,13 @@
 // it would accept to the owner of its partition of bfu.erp.vouchers and answers with the
 // owner's decision (Expect before the hand-over is committed, then Await).
 //
-// Thread-safety: WaitLoaded, Ready, Loaded, Expect, Await and Forget may be called from any
-// thread.
+// And it is the barrier of a partition that changes owner: the consume loop calls CatchUp
+// after partitions of bfu.erp.vouchers were assigned to it and before it decides their
+// records, so the previous owner's last committed decisions are in the register first (else
+// a voucher's second copy, read right after the move, was accepted a second time).
+//
+// Thread-safety: WaitLoaded, Ready, Loaded, Expect, Await, Forget and CatchUp may be called
+// from any thread.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -38,6 +43,7 @@
 #include "bfu/ingest/voucher_checker.hpp"
 #include "bfu/kafka/config.hpp"
 #include "bfu/kafka/message.hpp"
+#include "bfu/kafka/reader.hpp"
 #include "bfu/runtime/app.hpp"
 
 namespace bfu::ingest {
@@ -80,11 +86,17 @@ public:
     // Drops an expectation (its records were never committed).
     void Forget(const std::shared_ptr<Expected>& expected);
 
+    // Waits until the log has read everything committed to the topic before this call, every
+    // transaction open then having ended, or until `deadline`; false then. Call after Loaded.
+    [[nodiscard]] bool CatchUp(std::chrono::steady_clock::time_point deadline);
+
 private:
     void Run(std::stop_token stop);
     void MarkLoaded(std::uint64_t records);
     // Fills the expectations waiting for this record's decision.
     void Deliver(const kafka::Message& m);
+    // On the reading thread: serves the CatchUp calls waiting, if any.
+    void ServeCatchUp(kafka::PartitionReader& reader);
 
     kafka::KafkaConfig config_;
     std::string topic_;
@@ -97,6 +109,12 @@ private:
     // looks a record up only while a request waits.
     std::multimap<std::string, std::shared_ptr<Expected>> expected_;
     std::atomic<std::size_t> expecting_{0};
+    // CatchUp calls: numbered as they come (catch_up_asked_) and served up to catch_up_done_
+    // (both under mu_); catch_up_serving_ is the number being measured on the reading thread.
+    std::uint64_t catch_up_asked_ = 0;
+    std::uint64_t catch_up_done_ = 0;
+    std::atomic<bool> catch_up_wanted_{false};
+    std::uint64_t catch_up_serving_ = 0;
     std::jthread thread_;
 };
 
