@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "bfu/contracts/analysis.hpp"
+#include "bfu/contracts/deviation_event_id.hpp"
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/ledger.hpp"
 #include "bfu/contracts/outputs.hpp"
@@ -251,7 +252,7 @@ core::Result<Result> Run(const Options& options, const Env& env) {
     BFU_TRY(read(contracts::topics::kDeviations, [&](const kafka::Message& m) {
         auto e = contracts::DecodeMessage<contracts::DeviationEvent>(m.value);
         if (!e.ok()) return;
-        const std::string id = e->deviation_id.value() + ":" + std::to_string(e->seq);
+        const std::string id = contracts::DeviationEventId(*e);
         const std::string what(contracts::ToString(e->event));
         auto [it, inserted] = event_of.try_emplace(id, what);
         if (!inserted) {

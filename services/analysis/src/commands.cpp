@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "bfu/contracts/deviation_event_id.hpp"
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/topics.hpp"
 #include "bfu/kafka/producer.hpp"
@@ -263,16 +264,22 @@ private:
         }
         const auto now = clock_.Now();
         std::optional<service::DeviationRecord> record;
-        if (request.is_object()) {
-            auto it = request.find("deviation");
-            if (it != request.end() && it->is_string())
+        json command = request;
+        if (command.is_object()) {
+            auto it = command.find("deviation");
+            if (it != command.end() && it->is_string())
                 record = table_.Find(it->get<std::string>());
+            // Every acknowledgement carries a command id, its event's id includes it
+            // (contracts::DeviationEventId): the client's, or one made here.
+            if (auto c = command.find("commandId"); c == command.end() || c->is_null()) {
+                command["commandId"] = "ack-" + contracts::NewEventId();
+            }
         }
-        auto d = DecideCommand(request, record ? &*record : nullptr, master->org, now);
+        auto d = DecideCommand(command, record ? &*record : nullptr, master->org, now);
         if (!d.ok()) return std::move(d).error();
         if (d->event) {
             const auto& e = *d->event;
-            const std::string id = e.deviation_id.value() + ":" + std::to_string(e.seq);
+            const std::string id = contracts::DeviationEventId(e);
             auto value = contracts::EncodeMessage(
                 e, {id, std::string(kSource), now, std::string(e.unit.value())});
             if (auto s = producer_->Produce(topic_, e.Key(), value); !s.ok()) {

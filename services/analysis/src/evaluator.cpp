@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "bfu/analysis/status_writer.hpp"
+#include "bfu/contracts/deviation_event_id.hpp"
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/kafka/admin.hpp"
 #include "bfu/kafka/reader.hpp"
@@ -20,6 +21,8 @@ namespace {
 
 constexpr std::string_view kSource = "bfu/analysis";
 constexpr auto kFlushTimeout = std::chrono::seconds(30);
+// How long a round waits for the deviation table after units came to this instance.
+constexpr auto kCatchUpWait = std::chrono::seconds(5);
 
 // Gives the allocator's free pages back to the system. Reading a topic to its end frees what
 // librdkafka fetched and the batches decoded from it in many threads' malloc arenas, and glibc
@@ -189,7 +192,15 @@ void Evaluator::SyncOwnership() {
     });
 }
 
-void Evaluator::RestoreGained() {
+bool Evaluator::RestoreGained() {
+    if (!engine_.HasGained()) return true;
+    // Units that come from another instance: its last deviation events must be in the table
+    // before this one numbers on from them (else two events got one seq, and one id).
+    if (!table_.CatchUp(std::chrono::steady_clock::now() + kCatchUpWait)) {
+        ctx_.logger().Warn("deviation table behind; the units taken over wait for the next round",
+                           {});
+        return false;
+    }
     const auto gained = engine_.TakeGained();
     for (const auto& unit : gained) {
         for (const auto& r : table_.ForUnit(unit)) RestoreKnown(r);
@@ -198,6 +209,7 @@ void Evaluator::RestoreGained() {
         ctx_.logger().Info("units taken over",
                            {{"units", gained.size()}, {"owned", engine_.OwnedUnits().size()}});
     }
+    return true;
 }
 
 void Evaluator::RestoreKnown(const service::DeviationRecord& r) {
@@ -252,7 +264,7 @@ void Evaluator::Round(bool full) {
     }
     std::lock_guard own(ownership_->mu);
     SyncOwnership();
-    RestoreGained();
+    if (!RestoreGained()) return;
     std::set<std::string> pending;
     {
         std::lock_guard lock(pending_mu_);
@@ -299,7 +311,7 @@ void Evaluator::Round(bool full) {
     }
     if (out.deviations.empty() && out.aggregates.empty() && out.statuses.empty()) return;
     for (const auto& d : out.deviations) {
-        const std::string id = d.deviation_id.value() + ":" + std::to_string(d.seq);
+        const std::string id = contracts::DeviationEventId(d);
         auto value =
             contracts::EncodeMessage(d, {id, std::string(kSource), clock.Now(), d.unit.value()});
         if (auto s = producer_->Produce(topics_.deviations, d.Key(), value); !s.ok()) {

@@ -236,6 +236,10 @@ void DeviationTable::Apply(const contracts::DeviationEvent& event) {
     (void)fold_.Apply(event);
 }
 
+bool DeviationTable::CatchUp(std::chrono::steady_clock::time_point deadline) {
+    return catch_up_.Wait(deadline);
+}
+
 void DeviationTable::MarkCaughtUp() {
     if (!caught_up_.exchange(true)) {
         ctx_.logger().Info("deviation table caught up", {{"topic", topic_}});
@@ -273,6 +277,7 @@ void DeviationTable::Run(std::stop_token stop) {
         }
     };
     hooks.on_caught_up = [&] { MarkCaughtUp(); };
+    hooks.catch_up = &catch_up_;
     auto done = FollowTopics(config_, {topic_}, stop, hooks, log);
     if (!done.ok()) {
         ctx_.RequestShutdown(runtime::kExitFatal, "deviation table: " + done.error().ToString());

@@ -32,7 +32,8 @@ core::Status FollowTopics(const kafka::KafkaConfig& config, const std::vector<st
     for (const auto& t : topics) names += (names.empty() ? "" : ", ") + t;
     bool caught_up = false;
     while (!stop.stop_requested()) {
-        auto batch = (*reader)->Poll(1000, std::chrono::milliseconds(200));
+        const bool wanted = caught_up && hooks.catch_up != nullptr && hooks.catch_up->Wanted();
+        auto batch = (*reader)->Poll(1000, std::chrono::milliseconds(wanted ? 10 : 200));
         if (!batch.ok()) {
             if (batch.error().IsFatal()) return std::move(batch).error();
             log.Warn("reading " + names, {{"error", batch.error().ToString()}});
@@ -40,7 +41,14 @@ core::Status FollowTopics(const kafka::KafkaConfig& config, const std::vector<st
         }
         if (!batch->empty() && hooks.on_batch) hooks.on_batch(*batch);
         if (batch->empty() && hooks.on_idle) hooks.on_idle();
-        if (caught_up) continue;
+        if (caught_up) {
+            if (hooks.catch_up != nullptr) {
+                if (auto e = hooks.catch_up->Serve(**reader, config.startup_timeout); !e.empty()) {
+                    log.Warn("reading " + names + ": end not known", {{"error", e}});
+                }
+            }
+            continue;
+        }
         // Watermarks are asked for once (then kept until reached); a failed ask is asked again.
         auto done = (*reader)->CaughtUp(config.startup_timeout);
         if (done.ok() && *done) {

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "bfu/contracts/casework.hpp"
+#include "bfu/contracts/deviation_event_id.hpp"
 #include "bfu/contracts/envelope.hpp"
 #include "bfu/contracts/topics.hpp"
 #include "bfu/domain/measures.hpp"
@@ -324,7 +325,7 @@ private:
             written_.Inc();
         }
         for (const auto& d : out.deviations) {
-            const std::string id = d.deviation_id.value() + ":" + std::to_string(d.seq);
+            const std::string id = contracts::DeviationEventId(d);
             if (auto s = producer_->Produce(
                     deviations_topic_, d.Key(),
                     contracts::EncodeMessage(d, {id, std::string(kSource), now, d.unit.value()}));

@@ -109,31 +109,7 @@ Expected DecisionLog::Await(const std::shared_ptr<Expected>& expected,
 }
 
 bool DecisionLog::CatchUp(std::chrono::steady_clock::time_point deadline) {
-    std::unique_lock lock(mu_);
-    const std::uint64_t ticket = ++catch_up_asked_;
-    catch_up_wanted_.store(true);
-    return cv_.wait_until(lock, deadline, [&] { return catch_up_done_ >= ticket; });
-}
-
-void DecisionLog::ServeCatchUp(kafka::PartitionReader& reader) {
-    if (!catch_up_wanted_.load()) return;
-    if (catch_up_serving_ == 0) {
-        // Every call numbered up to here came before the ends are measured (the next
-        // CaughtUp, the first since the last true one, measures them).
-        std::lock_guard lock(mu_);
-        catch_up_serving_ = catch_up_asked_;
-    }
-    auto done = reader.CaughtUp(kWatermarkTimeout);
-    if (!done.ok()) {
-        ctx_.logger().Warn("decision log: end not known", {{"error", done.error().ToString()}});
-        return;
-    }
-    if (!*done) return;
-    std::lock_guard lock(mu_);
-    catch_up_done_ = catch_up_serving_;
-    catch_up_serving_ = 0;
-    if (catch_up_done_ == catch_up_asked_) catch_up_wanted_.store(false);
-    cv_.notify_all();
+    return catch_up_.Wait(deadline);
 }
 
 void DecisionLog::Deliver(const kafka::Message& m) {
@@ -205,8 +181,7 @@ void DecisionLog::Run(std::stop_token stop) {
     }
     // Then follow: acceptances by other instances reach this register too.
     while (!stop.stop_requested()) {
-        auto batch =
-            (*reader)->Poll(1000, catch_up_wanted_.load() ? kCatchUpPollTimeout : kPollTimeout);
+        auto batch = (*reader)->Poll(1000, catch_up_.Wanted() ? kCatchUpPollTimeout : kPollTimeout);
         if (!batch.ok()) {
             if (batch.error().IsFatal()) return fail(batch.error().ToString());
             ctx_.logger().Warn("decision log poll", {{"error", batch.error().ToString()}});
@@ -214,7 +189,9 @@ void DecisionLog::Run(std::stop_token stop) {
             for (const auto& m : *batch) apply(m);
             if (!batch->empty()) gauge.Set(static_cast<double>(checker_->Remembered()));
         }
-        ServeCatchUp(**reader);
+        if (auto e = catch_up_.Serve(**reader, kWatermarkTimeout); !e.empty()) {
+            ctx_.logger().Warn("decision log: end not known", {{"error", e}});
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "bfu/contracts/deviation_event_id.hpp"
 #include "bfu/domain/escalation.hpp"
 #include "bfu/domain/workdays.hpp"
 #include "bfu/notifier/mime.hpp"
@@ -54,9 +55,7 @@ struct Target {
     contracts::Person link_person;              // whose identity the links carry
 };
 
-std::string EventId(const contracts::DeviationEvent& e) {
-    return e.deviation_id.value() + ":" + std::to_string(e.seq);
-}
+std::string EventId(const contracts::DeviationEvent& e) { return contracts::DeviationEventId(e); }
 
 // A webhook is named by a hash of its URL: URLs of chat services are long and carry their
 // credential, which must not end up in alert ids, link tokens and logs.

@@ -138,6 +138,7 @@ public:
     // after SetMaster - whose deviation states the caller restores (RestoreDeviation) before
     // the next Flush.
     [[nodiscard]] std::vector<std::string> TakeGained();
+    [[nodiscard]] bool HasGained() const { return !gained_.empty(); }
     [[nodiscard]] bool Owned(std::string_view unit) const;
 
     // Takes over a deviation's state from the topic when its unit is owned and the topic is

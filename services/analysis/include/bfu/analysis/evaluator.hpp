@@ -88,7 +88,8 @@ private:
     void Run(std::stop_token stop);
     void Round(bool full);
     void SyncOwnership();
-    void RestoreGained();
+    // False when the deviation table did not catch up in time (the units wait for the next round).
+    [[nodiscard]] bool RestoreGained();
     void RestoreKnown(const service::DeviationRecord& r);
     // Feeds a goal, goal outcome or HR record to the tracker; false when it does not decode.
     bool ReadIndicator(const std::string& topic, const std::string& key, const std::string& value);

@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "bfu/contracts/analysis.hpp"
+#include "bfu/kafka/catch_up.hpp"
 #include "bfu/kafka/config.hpp"
 #include "bfu/runtime/app.hpp"
 
@@ -168,6 +169,12 @@ public:
     [[nodiscard]] std::vector<DeviationRecord> Open() const;
     [[nodiscard]] std::vector<DeviationRecord> All() const;
 
+    // Blocks until the table has read everything committed to bfu.deviations before this call
+    // (kafka::CatchUpBarrier), or until `deadline` (false); call once caught up. Analysis calls
+    // it when units come to it: their previous owner's last events must be in first, so it
+    // numbers on from them.
+    [[nodiscard]] bool CatchUp(std::chrono::steady_clock::time_point deadline);
+
     // Folds an event this process has just written, so that its next command sees it before
     // the reader reads it back (the fold is idempotent).
     void Apply(const contracts::DeviationEvent& event);
@@ -184,6 +191,7 @@ private:
     mutable std::condition_variable_any cv_;
     DeviationFold fold_;
     std::atomic<bool> caught_up_{false};
+    kafka::CatchUpBarrier catch_up_;
     std::jthread thread_;
 };
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bfu/core/result.hpp"
+#include "bfu/kafka/catch_up.hpp"
 #include "bfu/kafka/config.hpp"
 #include "bfu/kafka/message.hpp"
 #include "bfu/runtime/logger.hpp"
@@ -27,6 +28,9 @@ struct TopicFollowerHooks {
     std::function<void()> on_caught_up;                                // once
     // After a read that found nothing new (about every 200 ms while the topics are quiet).
     std::function<void()> on_idle;
+    // Served after every read once caught up (optional): its Wait returns once everything
+    // committed before it is read.
+    kafka::CatchUpBarrier* catch_up = nullptr;
 };
 
 [[nodiscard]] core::Status FollowTopics(const kafka::KafkaConfig& config,

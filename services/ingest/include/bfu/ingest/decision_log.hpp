@@ -41,9 +41,9 @@
 
 #include "bfu/contracts/ledger.hpp"
 #include "bfu/ingest/voucher_checker.hpp"
+#include "bfu/kafka/catch_up.hpp"
 #include "bfu/kafka/config.hpp"
 #include "bfu/kafka/message.hpp"
-#include "bfu/kafka/reader.hpp"
 #include "bfu/runtime/app.hpp"
 
 namespace bfu::ingest {
@@ -95,8 +95,6 @@ private:
     void MarkLoaded(std::uint64_t records);
     // Fills the expectations waiting for this record's decision.
     void Deliver(const kafka::Message& m);
-    // On the reading thread: serves the CatchUp calls waiting, if any.
-    void ServeCatchUp(kafka::PartitionReader& reader);
 
     kafka::KafkaConfig config_;
     std::string topic_;
@@ -109,12 +107,7 @@ private:
     // looks a record up only while a request waits.
     std::multimap<std::string, std::shared_ptr<Expected>> expected_;
     std::atomic<std::size_t> expecting_{0};
-    // CatchUp calls: numbered as they come (catch_up_asked_) and served up to catch_up_done_
-    // (both under mu_); catch_up_serving_ is the number being measured on the reading thread.
-    std::uint64_t catch_up_asked_ = 0;
-    std::uint64_t catch_up_done_ = 0;
-    std::atomic<bool> catch_up_wanted_{false};
-    std::uint64_t catch_up_serving_ = 0;
+    kafka::CatchUpBarrier catch_up_;
     std::jthread thread_;
 };
 
