@@ -289,6 +289,9 @@ private:
                 return Refuse(core::Errc::kUnavailable, "kafka", s.error().ToString());
             }
             table_.Apply(e);
+            // The id it was recorded under (made here when the client gave none): sending the
+            // command again with it appends nothing.
+            if (e.command_id) d->reply["commandId"] = *e.command_id;
             log_.Info("deviation command", {{"id", e.deviation_id.value()},
                                             {"event", contracts::ToString(e.event)},
                                             {"seq", e.seq}});

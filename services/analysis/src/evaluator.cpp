@@ -264,7 +264,10 @@ void Evaluator::Round(bool full) {
     }
     std::lock_guard own(ownership_->mu);
     SyncOwnership();
-    if (!RestoreGained()) return;
+    if (!RestoreGained()) {
+        if (full) rebuild_.store(true);  // keep it for the round that can restore them
+        return;
+    }
     std::set<std::string> pending;
     {
         std::lock_guard lock(pending_mu_);

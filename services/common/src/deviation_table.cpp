@@ -62,9 +62,12 @@ bool DeviationFold::Apply(const contracts::DeviationEvent& event) {
             if (!r.acknowledged && event.by) {
                 r.acknowledged = Acknowledgement{*event.by, event.at, event.comment};
             }
+            // Two acknowledgements may share a seq (two instances took one command each at
+            // the same moment): one per seq and person, so neither is lost.
             if (event.by && event.seq > ep.opened_seq &&
-                std::none_of(ep.acks.begin(), ep.acks.end(),
-                             [&](const auto& a) { return a.first == event.seq; })) {
+                std::none_of(ep.acks.begin(), ep.acks.end(), [&](const auto& a) {
+                    return a.first == event.seq && a.second == *event.by;
+                })) {
                 ep.acks.emplace_back(event.seq, *event.by);
             }
             break;

@@ -99,6 +99,30 @@ TEST(DeviationFold, RecordsAcknowledgementOnceAndCommandsDoNotChangeAmounts) {
     EXPECT_EQ(r->last_seq, 3);
 }
 
+// Two analysis instances each take an acknowledgement at the same moment and give both the
+// next seq: both are the episode's (the responsible level's must stop the escalation, whoever
+// else acknowledged with the same seq); a copy of one adds nothing.
+TEST(DeviationFold, TwoAcknowledgementsSharingASeqAreBothInTheEpisode) {
+    DeviationFold fold;
+    const std::string id = "budget:2026:ENH1";
+    const auto opened = Status(id, 1, DeviationEventKind::kOpened, 6'000'000);
+    (void)fold.Apply(opened);
+    auto olof = Command(opened, 2, DeviationEventKind::kAcknowledged);
+    olof.command_id = "ack-1";
+    auto sara = Command(opened, 2, DeviationEventKind::kAcknowledged);
+    sara.by = contracts::Person{"Sara Nord", "sektorchef", "sara@ex.se"};
+    sara.command_id = "ack-2";
+    (void)fold.Apply(olof);
+    (void)fold.Apply(sara);
+    (void)fold.Apply(sara);
+    const auto* r = fold.Find(id);
+    ASSERT_NE(r, nullptr);
+    ASSERT_EQ(r->episode.acks.size(), 2U);
+    EXPECT_EQ(r->episode.acks[0].second.email, "olof@ex.se");
+    EXPECT_EQ(r->episode.acks[1].second.email, "sara@ex.se");
+    EXPECT_TRUE(r->HasCommand("ack-2"));
+}
+
 TEST(DeviationFold, AddsMeasuresOnceAndMarksThemDone) {
     DeviationFold fold;
     const std::string id = "budget:2026:ENH1";
