@@ -259,6 +259,9 @@ private:
         auto out = forecaster_.Evaluate(BusinessDate(now), now);
         // Escalation of forecast deviations nobody acknowledged in time (S7): forecasting owns
         // their events.
+        // This round's events first, so an escalation due in the same round numbers on after
+        // them (before, a deviation that changed and was due got two events with one seq).
+        for (const auto& d : out.deviations) deviations_.Apply(d);
         if (auto md = master_->Latest()) {
             auto due = service::DueEscalations(deviations_.Open(), md->org, now, ack_policy_,
                                                [](const service::DeviationRecord& r) {
