@@ -196,9 +196,9 @@ void Wire(runtime::Context& ctx) {
     };
     // Partitions that come to this instance (a rebalance) were decided by another until now:
     // its last committed decisions must be in the register before their next records are
-    // decided here (docs/reliability.md, "A partition changes owner").
-    // Waited for at once (the previous owners committed before the group gave the partitions
-    // out), and again before the next batch if that did not finish in time.
+    // decided here (docs/services/ingest.md, "Failure behaviour"). Waited for at once (the
+    // previous owners committed before the group gave the partitions out), and again before
+    // the next batch if that did not finish in time.
     auto moved = std::make_shared<bool>(false);
     spec.hooks.on_assign = [moved, decision_log, &log](const auto& /*parts*/) {
         *moved = !decision_log->CatchUp(std::chrono::steady_clock::now() + kCatchUpWait);
