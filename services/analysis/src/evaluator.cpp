@@ -304,16 +304,19 @@ void Evaluator::Round(bool full) {
         const auto tick = std::chrono::steady_clock::now();
         if (tick - last_escalation_check_ >= std::chrono::seconds(1)) {
             last_escalation_check_ = tick;
-            // This round's events first, so an escalation due in the same round numbers on
-            // after them (before, a deviation that changed and was due got two events with one
-            // seq: found by ops/chaos on the medium year). A failed write stops the service, so
-            // nothing is folded that is not written.
-            for (const auto& d : out.deviations) table_.Apply(d);
-            auto due = service::DueEscalations(table_.Open(), master_data_->org, now, ack_policy_,
-                                               [this](const service::DeviationRecord& r) {
-                                                   return IsAnalysisKind(r.latest.kind) &&
-                                                          engine_.Owned(r.latest.unit.value());
-                                               });
+            // This round's events are folded first, so an escalation due in the same round
+            // numbers on after them (before, a deviation that changed and was due got two
+            // events with one seq: found by ops/chaos on the medium year). A failed write stops
+            // the service, so nothing is folded that is not written.
+            std::vector<contracts::DeviationEvent> due;
+            table_.Update([&](service::DeviationFold& fold) {
+                due =
+                    service::DueAfterRound(fold, out.deviations, master_data_->org, now,
+                                           ack_policy_, [this](const service::DeviationRecord& r) {
+                                               return IsAnalysisKind(r.latest.kind) &&
+                                                      engine_.Owned(r.latest.unit.value());
+                                           });
+            });
             out.deviations.insert(out.deviations.end(), due.begin(), due.end());
         }
     }

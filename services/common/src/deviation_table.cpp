@@ -239,6 +239,11 @@ void DeviationTable::Apply(const contracts::DeviationEvent& event) {
     (void)fold_.Apply(event);
 }
 
+void DeviationTable::Update(const std::function<void(DeviationFold&)>& change) {
+    std::lock_guard lock(mu_);
+    change(fold_);
+}
+
 bool DeviationTable::CatchUp(std::chrono::steady_clock::time_point deadline) {
     return catch_up_.Wait(deadline);
 }

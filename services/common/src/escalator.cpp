@@ -42,6 +42,14 @@ std::vector<contracts::DeviationEvent> DueEscalations(
     return out;
 }
 
+std::vector<contracts::DeviationEvent> DueAfterRound(
+    DeviationFold& fold, const std::vector<contracts::DeviationEvent>& round,
+    const domain::Organisation& org, core::TimePoint now, const domain::AckPolicy& policy,
+    const std::function<bool(const DeviationRecord&)>& owns) {
+    for (const auto& e : round) (void)fold.Apply(e);
+    return DueEscalations(fold.Open(), org, now, policy, owns);
+}
+
 void AddEscalationFields(config::Schema& schema) {
     schema.Int("escalation.ack_working_days", 2,
                "Working days (weekends and Swedish public holidays do not count) the responsible "

@@ -15,8 +15,10 @@ void AddKafkaFields(config::Schema& schema, std::string_view service) {
         .Int("kafka.instance", 0, "This instance's number; part of the transactional id")
         .String("kafka.transactional_id", "",
                 "Transactional id; default bfu-<service>-<instance>, stable across restarts")
-        .DurationMs("kafka.startup_timeout", std::chrono::milliseconds(5000),
-                    "How long start-up waits for a broker to answer");
+        .DurationMs("kafka.startup_timeout", std::chrono::milliseconds(30000),
+                    "How long start-up waits for the brokers to answer and for the topics it "
+                    "reads at start to be read; longer than a partition leader's fail-over "
+                    "(about 10 s in a cluster after a broker is lost)");
 }
 
 kafka::KafkaConfig KafkaSettings(const config::Config& cfg, std::string_view service,

@@ -259,16 +259,21 @@ private:
         auto out = forecaster_.Evaluate(BusinessDate(now), now);
         // Escalation of forecast deviations nobody acknowledged in time (S7): forecasting owns
         // their events.
-        // This round's events first, so an escalation due in the same round numbers on after
-        // them (before, a deviation that changed and was due got two events with one seq).
-        for (const auto& d : out.deviations) deviations_.Apply(d);
+        // This round's events are folded first, so an escalation due in the same round
+        // numbers on after them (before, a deviation that changed and was due got two events
+        // with one seq).
         if (auto md = master_->Latest()) {
-            auto due = service::DueEscalations(deviations_.Open(), md->org, now, ack_policy_,
-                                               [](const service::DeviationRecord& r) {
-                                                   return r.latest.kind ==
-                                                          contracts::DeviationKind::kForecast;
-                                               });
+            std::vector<contracts::DeviationEvent> due;
+            deviations_.Update([&](service::DeviationFold& fold) {
+                due = service::DueAfterRound(fold, out.deviations, md->org, now, ack_policy_,
+                                             [](const service::DeviationRecord& r) {
+                                                 return r.latest.kind ==
+                                                        contracts::DeviationKind::kForecast;
+                                             });
+            });
             out.deviations.insert(out.deviations.end(), due.begin(), due.end());
+        } else {
+            for (const auto& d : out.deviations) deviations_.Apply(d);
         }
         if (auto md = master_->Latest()) {
             for (auto& f : out.forecasts) AddMeasures(f, *md);

@@ -252,6 +252,27 @@ core::Result<std::int32_t> Admin::PartitionCount(const std::string& topic,
     return core::Error(core::Errc::kNotFound, "topic " + topic, "no topic named " + topic);
 }
 
+core::Result<std::int32_t> Admin::PartitionLeader(const std::string& topic, std::int32_t partition,
+                                                  std::chrono::milliseconds timeout) {
+    auto md = Metadata(rk_, timeout);
+    if (!md.ok()) {
+        return std::move(md).error();
+    }
+    for (int i = 0; i < md.value()->topic_cnt; ++i) {
+        const auto& t = md.value()->topics[i];
+        if (topic != t.topic || t.err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+        for (int j = 0; j < t.partition_cnt; ++j) {
+            if (t.partitions[j].id == partition && t.partitions[j].leader >= 0) {
+                return std::int32_t{t.partitions[j].leader};
+            }
+        }
+        return core::Error(core::Errc::kUnavailable,
+                           "topic " + topic + "[" + std::to_string(partition) + "]",
+                           "no leader known");
+    }
+    return core::Error(core::Errc::kNotFound, "topic " + topic, "no topic named " + topic);
+}
+
 core::Result<Watermarks> Admin::QueryWatermarks(const std::string& topic, std::int32_t partition,
                                                 std::chrono::milliseconds timeout) {
     Watermarks w;

@@ -405,6 +405,36 @@ TEST_F(Escalator, DueEscalationsTakesOnlyWhatTheCallerOwns) {
                     .empty());
 }
 
+TEST_F(Escalator, AnEscalationDueInTheRoundADeviationChangesNumbersOnAfterTheChange) {
+    // Opened 31 March (seq 1), due Thursday 2 April 14:00. The writer's round at 15:00 moves the
+    // deviation (changed, seq 2) and, in the same round, finds it due: the escalated event must
+    // come after the change (seq 3), or one (deviation, seq) has two events - as ops/chaos
+    // found on the medium year, where a round judged a new month and passed the deadlines.
+    ASSERT_TRUE(fold_.Apply(Opened()));
+    const DeviationEvent changed =
+        ToWire(test::BudgetEvent(TransitionType::kChanged, 9'000'000, Severity::kMajor, 2),
+               master_->org, Local(4, 2, 15), std::nullopt);
+    ASSERT_EQ(changed.event, DeviationEventKind::kChanged);
+    ASSERT_EQ(changed.seq, 2);
+    const std::vector<DeviationEvent> round = {changed};
+    const auto owns = [](const DeviationRecord&) { return true; };
+    auto due =
+        DueAfterRound(fold_, round, master_->org, Local(4, 2, 15), domain::AckPolicy{}, owns);
+    ASSERT_EQ(due.size(), 1U);
+    EXPECT_EQ(due[0].event, DeviationEventKind::kEscalated);
+    EXPECT_EQ(due[0].seq, 3) << "numbered after the round's change";
+    EXPECT_EQ(due[0].deviation_ore, 9'000'000) << "the escalation carries the changed amount";
+    // The round's change is in the fold: reading it back from Kafka changes nothing, and the
+    // escalation written after it goes on from it.
+    EXPECT_EQ(fold_.Find(kId)->last_seq, 2);
+    EXPECT_FALSE(fold_.Apply(changed));
+    EXPECT_TRUE(fold_.Apply(due[0]));
+    EXPECT_EQ(fold_.Find(kId)->last_seq, 3);
+    // The next step is not due again in the same round.
+    EXPECT_TRUE(
+        DueAfterRound(fold_, {}, master_->org, Local(4, 2, 15), domain::AckPolicy{}, owns).empty());
+}
+
 TEST_F(Escalator, AckPolicyAndManagersByEmail) {
     domain::AckPolicy three;
     three.working_days = 3;

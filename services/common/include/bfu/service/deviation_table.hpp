@@ -178,6 +178,9 @@ public:
     // Folds an event this process has just written, so that its next command sees it before
     // the reader reads it back (the fold is idempotent).
     void Apply(const contracts::DeviationEvent& event);
+    // Runs `change` on the fold under the table's lock (e.g. DueAfterRound: fold a round's
+    // events and read what is due in one step). `change` must not call the table.
+    void Update(const std::function<void(DeviationFold&)>& change);
 
 private:
     void Run(std::stop_token stop);

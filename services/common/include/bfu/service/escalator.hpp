@@ -38,6 +38,16 @@ namespace bfu::service {
     core::TimePoint now, const domain::AckPolicy& policy,
     const std::function<bool(const DeviationRecord&)>& owns);
 
+// The escalations due at the end of a writer's round. `round` holds the lifecycle events the
+// round is about to write (not yet read back from Kafka); they are folded into `fold` first
+// (the fold is idempotent, so reading them back later changes nothing), so a deviation that
+// changed in this round and is due numbers its escalated event on after the change: every
+// (deviation, seq) has one event. Analysis and forecasting call it once a round.
+[[nodiscard]] std::vector<contracts::DeviationEvent> DueAfterRound(
+    DeviationFold& fold, const std::vector<contracts::DeviationEvent>& round,
+    const domain::Organisation& org, core::TimePoint now, const domain::AckPolicy& policy,
+    const std::function<bool(const DeviationRecord&)>& owns);
+
 // escalation.ack_working_days (default 2): the working days the responsible level has to
 // acknowledge before the deviation goes one level up.
 void AddEscalationFields(config::Schema& schema);

@@ -49,6 +49,11 @@ public:
     // kNotFound if the topic does not exist.
     [[nodiscard]] core::Result<std::int32_t> PartitionCount(const std::string& topic,
                                                             std::chrono::milliseconds timeout);
+    // The node id of the partition's leader; kNotFound if the topic does not exist,
+    // kUnavailable if the partition has no leader now.
+    [[nodiscard]] core::Result<std::int32_t> PartitionLeader(const std::string& topic,
+                                                             std::int32_t partition,
+                                                             std::chrono::milliseconds timeout);
     [[nodiscard]] core::Result<Watermarks> QueryWatermarks(const std::string& topic,
                                                            std::int32_t partition,
                                                            std::chrono::milliseconds timeout);
