@@ -47,6 +47,22 @@ core::Result<MetadataPtr> Metadata(rd_kafka_t* rk, std::chrono::milliseconds tim
     return owned;
 }
 
+// Reads the cluster's metadata and returns what `read` makes of `topic`'s; kNotFound when there
+// is no such topic (or it has an error).
+template <typename Read>
+core::Result<std::int32_t> ReadTopic(rd_kafka_t* rk, const std::string& topic,
+                                     std::chrono::milliseconds timeout, Read read) {
+    auto md = Metadata(rk, timeout);
+    if (!md.ok()) {
+        return std::move(md).error();
+    }
+    for (int i = 0; i < md.value()->topic_cnt; ++i) {
+        const auto& t = md.value()->topics[i];
+        if (topic == t.topic && t.err == RD_KAFKA_RESP_ERR_NO_ERROR) return read(t);
+    }
+    return core::Error(core::Errc::kNotFound, "topic " + topic, "no topic named " + topic);
+}
+
 // Runs one admin request on a private queue and waits for its result event.
 template <typename Submit>
 core::Result<EventPtr> RunAdmin(rd_kafka_t* rk, rd_kafka_admin_op_t op,
@@ -239,38 +255,26 @@ core::Result<std::vector<std::string>> Admin::ListTopics(std::chrono::millisecon
 
 core::Result<std::int32_t> Admin::PartitionCount(const std::string& topic,
                                                  std::chrono::milliseconds timeout) {
-    auto md = Metadata(rk_, timeout);
-    if (!md.ok()) {
-        return std::move(md).error();
-    }
-    for (int i = 0; i < md.value()->topic_cnt; ++i) {
-        const auto& t = md.value()->topics[i];
-        if (topic == t.topic && t.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            return std::int32_t{t.partition_cnt};
-        }
-    }
-    return core::Error(core::Errc::kNotFound, "topic " + topic, "no topic named " + topic);
+    return ReadTopic(rk_, topic, timeout,
+                     [](const rd_kafka_metadata_topic_t& t) -> core::Result<std::int32_t> {
+                         return std::int32_t{t.partition_cnt};
+                     });
 }
 
 core::Result<std::int32_t> Admin::PartitionLeader(const std::string& topic, std::int32_t partition,
                                                   std::chrono::milliseconds timeout) {
-    auto md = Metadata(rk_, timeout);
-    if (!md.ok()) {
-        return std::move(md).error();
-    }
-    for (int i = 0; i < md.value()->topic_cnt; ++i) {
-        const auto& t = md.value()->topics[i];
-        if (topic != t.topic || t.err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
-        for (int j = 0; j < t.partition_cnt; ++j) {
-            if (t.partitions[j].id == partition && t.partitions[j].leader >= 0) {
-                return std::int32_t{t.partitions[j].leader};
+    return ReadTopic(
+        rk_, topic, timeout, [&](const rd_kafka_metadata_topic_t& t) -> core::Result<std::int32_t> {
+            const std::string where = "topic " + topic + "[" + std::to_string(partition) + "]";
+            for (int j = 0; j < t.partition_cnt; ++j) {
+                const auto& p = t.partitions[j];
+                if (p.id != partition) continue;
+                if (p.leader < 0)
+                    return core::Error(core::Errc::kUnavailable, where, "no leader now");
+                return std::int32_t{p.leader};
             }
-        }
-        return core::Error(core::Errc::kUnavailable,
-                           "topic " + topic + "[" + std::to_string(partition) + "]",
-                           "no leader known");
-    }
-    return core::Error(core::Errc::kNotFound, "topic " + topic, "no topic named " + topic);
+            return core::Error(core::Errc::kNotFound, where, "no such partition");
+        });
 }
 
 core::Result<Watermarks> Admin::QueryWatermarks(const std::string& topic, std::int32_t partition,

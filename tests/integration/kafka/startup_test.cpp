@@ -52,6 +52,18 @@ TEST(KafkaAdmin, CreatesTopicsIdempotentlyAndListsThem) {
     ASSERT_FALSE(missing.ok());
     EXPECT_EQ(missing.error().code, core::Errc::kNotFound);
 
+    // Each partition's leader is a broker of the cluster; none for a partition or topic that
+    // does not exist.
+    auto leader = topics.admin().PartitionLeader(compacted.name, 2, 10s);
+    ASSERT_TRUE(leader.ok()) << leader.error().ToString();
+    EXPECT_GE(leader.value(), 0);
+    auto no_partition = topics.admin().PartitionLeader(compacted.name, 3, 10s);
+    ASSERT_FALSE(no_partition.ok());
+    EXPECT_EQ(no_partition.error().code, core::Errc::kNotFound);
+    auto no_topic = topics.admin().PartitionLeader(prefix + "absent", 0, 10s);
+    ASSERT_FALSE(no_topic.ok());
+    EXPECT_EQ(no_topic.error().code, core::Errc::kNotFound);
+
     // Same name, other partition count: a configuration error, not silently accepted.
     TopicSpec other = plain;
     other.partitions = 2;

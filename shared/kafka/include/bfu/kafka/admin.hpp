@@ -49,8 +49,8 @@ public:
     // kNotFound if the topic does not exist.
     [[nodiscard]] core::Result<std::int32_t> PartitionCount(const std::string& topic,
                                                             std::chrono::milliseconds timeout);
-    // The node id of the partition's leader; kNotFound if the topic does not exist,
-    // kUnavailable if the partition has no leader now.
+    // The node id of the partition's leader; kNotFound if the topic or the partition does not
+    // exist, kUnavailable if the partition has no leader now.
     [[nodiscard]] core::Result<std::int32_t> PartitionLeader(const std::string& topic,
                                                              std::int32_t partition,
                                                              std::chrono::milliseconds timeout);
