@@ -6,8 +6,7 @@
 //   kafka.group_id         the consumer group; defaults to "bfu-<service>"
 //   kafka.transactional_id stable per instance: "bfu-<service>-<instance>" by default
 //   kafka.instance         this instance's number within the group (0, 1, ...)
-//   kafka.startup_timeout  how long start-up waits for the brokers (and start-up reads) before
-//   failing
+//   kafka.startup_timeout  how long start-up waits for the brokers and its first reads
 #include <string>
 #include <string_view>
 
