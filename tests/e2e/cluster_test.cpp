@@ -232,7 +232,10 @@ TEST_F(ClusterE2e, ABrokerKilledMidStreamLosesNothingAndThePipelineGoesOn) {
             return done && code == std::optional<int>(0);
         },
         180s, 3s);
-    EXPECT_TRUE(reconciled) << last;
+    const std::string analysis_log = Slurp(dir_ / "analysis.log");
+    EXPECT_TRUE(reconciled) << last << "\nanalysis's log, its end:\n"
+                            << analysis_log.substr(
+                                   analysis_log.size() > 12000 ? analysis_log.size() - 12000 : 0);
     EXPECT_NE(last.find("0 skillnader"), std::string::npos) << last;
 
     // A report made after the fail-over holds every line: reporting read on through it.

@@ -2,6 +2,15 @@
 // Producer: an idempotent Kafka producer (enable.idempotence=true, acks=all), so a retried send
 // never duplicates or reorders a record within a partition.
 //
+// A fatal idempotence error is recovered in place: librdkafka 2.0.2 (Debian's) can lose its
+// sequence numbers when a partition's leader moves (OUT_OF_ORDER_SEQUENCE_NUMBER, "sequence
+// desynchronization", fixed upstream in 2.3.0), after which a handle never sends again. The
+// Producer then replaces its handle with a new one (a new producer id) and sends again, in their
+// order, the records the old one had not delivered — as a restarted service would. A record the
+// old handle had in flight may so reach the topic twice; every consumer of a plain producer's
+// records already drops copies by event id or keeps the latest per key, since a restart does the
+// same. The transactional producer is never renewed: its fatal error (fenced) must stop it.
+//
 // Ownership and lifecycle: made by Create (which checks the config and that a broker answers),
 // held in a unique_ptr; the destructor flushes for up to KafkaConfig::startup_timeout and then
 // destroys the handle, so a clean shutdown loses nothing.
@@ -30,6 +39,8 @@ struct DeliveryStats {
     std::uint64_t enqueued = 0;   // accepted by Produce
     std::uint64_t delivered = 0;  // acknowledged by the broker (acks=all)
     std::uint64_t failed = 0;     // delivery report with an error
+    std::uint64_t renewals = 0;   // handles replaced after a fatal idempotence error
+    std::uint64_t resent = 0;     // records sent again on a renewed handle
 };
 
 class Producer {
@@ -57,9 +68,12 @@ public:
     void Poll(std::chrono::milliseconds timeout);
 
     [[nodiscard]] DeliveryStats Stats() const;
-    // Ok, or the fatal error that made this producer unusable (e.g. fenced, or the broker lost
-    // our sequence numbers); a service then exits non-zero and is restarted.
+    // Ok, or the fatal error that made this producer unusable (a transactional producer fenced;
+    // a plain one whose renewal failed); a service then exits non-zero and is restarted.
     [[nodiscard]] core::Status FatalError() const;
+    // Raises a fatal idempotence error as librdkafka does on a sequence desynchronization (its
+    // rd_kafka_test_fatal_error), for fault tests.
+    [[nodiscard]] core::Status SimulateFatalError(std::string_view reason);
     // The effective value of a librdkafka property, e.g. "enable.idempotence" -> "true".
     [[nodiscard]] std::string ConfigValue(std::string_view name) const;
     // The latest librdkafka statistics JSON (only if "statistics.interval.ms" > 0 was set);
@@ -70,6 +84,11 @@ private:
     friend class TransactionalProducer;
 
     explicit Producer(std::unique_ptr<detail::ProducerState> state);
+    // Replaces the handle `seen` (in a fatal state) with a new one and sends the records it had
+    // not delivered again; a no-op if another thread already replaced it.
+    core::Status Renew(rd_kafka_s* seen);
+    core::Status ProduceOn(rd_kafka_s* rk, std::string_view topic, std::string_view key,
+                           std::string_view value, const Headers& headers, std::int32_t partition);
     static core::Result<std::unique_ptr<Producer>> CreateFor(const KafkaConfig& config,
                                                              ClientRole role);
     [[nodiscard]] rd_kafka_s* Handle() const;
