@@ -19,6 +19,7 @@
 #include "bfu/redis/redis.hpp"
 #include "bfu/service/deviation_table.hpp"
 #include "bfu/service/escalator.hpp"
+#include "bfu/service/kafka_log.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/loop_component.hpp"
 #include "bfu/service/master_feed.hpp"
@@ -147,6 +148,8 @@ core::Status RestorePartitions(PostingStage& posting, const kafka::KafkaConfig& 
 }
 
 void Wire(runtime::Context& ctx) {
+    // First, so it outlives every Kafka client: their lines go into the JSON log.
+    ctx.Emplace<service::KafkaLogRoute>(ctx.logger());
     // Blocks of 1 MiB and more (the cell tables, librdkafka's fetch responses) come straight
     // from mmap and go back to the system when freed. By default glibc raises this threshold to
     // the largest block freed so far (up to 32 MiB); from then on such blocks come from the

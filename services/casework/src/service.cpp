@@ -16,6 +16,7 @@
 #include "bfu/kafka/producer.hpp"
 #include "bfu/redis/redis.hpp"
 #include "bfu/service/deviation_table.hpp"
+#include "bfu/service/kafka_log.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/master_feed.hpp"
 #include "bfu/service/master_table.hpp"
@@ -337,6 +338,8 @@ private:
 };
 
 void Wire(runtime::Context& ctx) {
+    // First, so it outlives every Kafka client: their lines go into the JSON log.
+    ctx.Emplace<service::KafkaLogRoute>(ctx.logger());
     const auto& cfg = ctx.config();
     auto pool = redis::Pool::Create(cfg.GetString("redis.url"));
     if (!pool.ok()) {

@@ -18,7 +18,13 @@ void AddKafkaFields(config::Schema& schema, std::string_view service) {
         .DurationMs("kafka.startup_timeout", std::chrono::milliseconds(30000),
                     "How long start-up waits for the brokers to answer and for the topics it "
                     "reads at start to be read; longer than a partition leader's fail-over "
-                    "(about 10 s in a cluster after a broker is lost)");
+                    "(about 10 s in a cluster after a broker is lost)")
+        .Int("kafka.ready_max_lag", 100000,
+             "Records behind, over the partitions this instance consumes, past which /readyz "
+             "says not ready (0: never)")
+        .DurationMs("kafka.stuck_after", std::chrono::milliseconds(300000),
+                    "A consuming loop that has not come back to poll for this long is stuck: "
+                    "/readyz says not ready (0: never)");
 }
 
 kafka::KafkaConfig KafkaSettings(const config::Config& cfg, std::string_view service,

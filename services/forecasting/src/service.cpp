@@ -17,6 +17,7 @@
 #include "bfu/redis/redis.hpp"
 #include "bfu/service/deviation_table.hpp"
 #include "bfu/service/escalator.hpp"
+#include "bfu/service/kafka_log.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/master_feed.hpp"
 #include "bfu/service/master_table.hpp"
@@ -433,6 +434,8 @@ private:
 }  // namespace
 
 void Wire(runtime::Context& ctx) {
+    // First, so it outlives every Kafka client: their lines go into the JSON log.
+    ctx.Emplace<service::KafkaLogRoute>(ctx.logger());
     const auto& cfg = ctx.config();
     ForecastPolicy policy;
     policy.config.trend_weight_percent = cfg.GetInt("forecast.trend_weight_percent");

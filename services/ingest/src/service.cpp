@@ -13,6 +13,7 @@
 #include "bfu/ingest/inbox.hpp"
 #include "bfu/ingest/parallel_for.hpp"
 #include "bfu/ingest/voucher_checker.hpp"
+#include "bfu/service/kafka_log.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/loop_component.hpp"
 #include "bfu/service/master_feed.hpp"
@@ -59,6 +60,8 @@ config::Schema MakeSchema() {
 }
 
 void Wire(runtime::Context& ctx) {
+    // First, so it outlives every Kafka client: their lines go into the JSON log.
+    ctx.Emplace<service::KafkaLogRoute>(ctx.logger());
     const auto& cfg = ctx.config();
     (void)service::FollowUpYear(cfg);  // checked at start: a year 1900-2999 or 0
     const auto municipal = service::RulesFrom(cfg);

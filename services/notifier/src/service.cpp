@@ -19,6 +19,7 @@
 #include "bfu/notifier/planner.hpp"
 #include "bfu/notifier/templates.hpp"
 #include "bfu/service/deviation_table.hpp"
+#include "bfu/service/kafka_log.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/loop_component.hpp"
 #include "bfu/service/master_feed.hpp"
@@ -124,6 +125,8 @@ struct BatchPlans {
 };
 
 void Wire(runtime::Context& ctx) {
+    // First, so it outlives every Kafka client: their lines go into the JSON log.
+    ctx.Emplace<service::KafkaLogRoute>(ctx.logger());
     const auto& cfg = ctx.config();
     auto& log = ctx.logger();
 

@@ -22,6 +22,7 @@
 #include "bfu/reporting/report.hpp"
 #include "bfu/reporting/schedule.hpp"
 #include "bfu/reporting/store.hpp"
+#include "bfu/service/kafka_log.hpp"
 #include "bfu/service/kafka_settings.hpp"
 #include "bfu/service/query_server.hpp"
 #include "bfu/service/rules.hpp"
@@ -557,6 +558,8 @@ private:
 };
 
 void Wire(runtime::Context& ctx) {
+    // First, so it outlives every Kafka client: their lines go into the JSON log.
+    ctx.Emplace<service::KafkaLogRoute>(ctx.logger());
     auto& reports = ctx.Emplace<ReportService>(ctx);
     auto& server = ctx.Emplace<service::QueryServer>(ctx.config().GetString("zmq.endpoint"), ctx);
     server.Handle("report.make", [&reports](const json& r) { return reports.MakeRequest(r); });

@@ -6,9 +6,15 @@
 #include <utility>
 
 #include "bfu/kafka/error.hpp"
+#include "bfu/kafka/log.hpp"
 
 namespace bfu::kafka::detail {
 namespace {
+
+// librdkafka's log lines, through bfu::kafka's sink (log.hpp).
+void OnLibraryLog(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
+    Log({level, rk != nullptr ? rd_kafka_name(rk) : "", facility, message});
+}
 
 using Property = std::pair<std::string, std::string>;
 
@@ -103,6 +109,7 @@ core::Result<ConfPtr> BuildConf(const KafkaConfig& config, ClientRole role) {
     for (const auto& [name, value] : config.properties) {
         BFU_TRY(set(name, value, "from config"));
     }
+    rd_kafka_conf_set_log_cb(conf.get(), &OnLibraryLog);
     return conf;
 }
 

@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <set>
+#include <tuple>
 
 #include "bfu/kafka/error.hpp"
+#include "bfu/kafka/log.hpp"
 #include "client.hpp"
 
 namespace bfu::kafka {
@@ -32,8 +33,8 @@ struct ConsumerState {
 namespace {
 
 void Report(rd_kafka_t* rk, std::string_view what, const core::Error& error) {
-    std::fprintf(stderr, "bfu::kafka %s: %.*s: %s\n", rd_kafka_name(rk),
-                 static_cast<int>(what.size()), what.data(), error.ToString().c_str());
+    const std::string message = std::string(what) + ": " + error.ToString();
+    Log({4, rd_kafka_name(rk), "REBALANCE", message});
 }
 
 // Runs inside rd_kafka_consumer_poll/rd_kafka_consumer_close on the polling thread. Hooks run
@@ -85,8 +86,9 @@ void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
 }
 
 void OnError(rd_kafka_t* rk, int err, const char* reason, void* /*opaque*/) {
-    std::fprintf(stderr, "bfu::kafka %s: %s: %s\n", rd_kafka_name(rk),
-                 rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)), reason);
+    const auto code = static_cast<rd_kafka_resp_err_t>(err);
+    const bool fatal = code == RD_KAFKA_RESP_ERR__FATAL;
+    Log({fatal ? 2 : 4, rd_kafka_name(rk), rd_kafka_err2name(code), reason});
 }
 
 Headers HeadersOf(const rd_kafka_message_t* msg) {
@@ -259,6 +261,39 @@ core::Result<std::vector<TopicPartition>> Consumer::Assignment() const {
     }
     std::vector<TopicPartition> out = detail::PartitionsOf(list.get());
     std::sort(out.begin(), out.end());
+    return out;
+}
+
+core::Result<std::vector<PartitionLag>> Consumer::Lag() const {
+    rd_kafka_t* rk = state_->rk.get();
+    rd_kafka_topic_partition_list_t* raw = nullptr;
+    const rd_kafka_resp_err_t err = rd_kafka_assignment(rk, &raw);
+    detail::ListPtr list(raw);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return ErrorFromCode(err, "read the assignment");
+    }
+    if (const rd_kafka_resp_err_t perr = rd_kafka_position(rk, list.get());
+        perr != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        return ErrorFromCode(perr, "read the positions");
+    }
+    std::vector<PartitionLag> out;
+    out.reserve(static_cast<std::size_t>(list->cnt));
+    for (int i = 0; i < list->cnt; ++i) {
+        const rd_kafka_topic_partition_t& tp = list->elems[i];
+        PartitionLag l{tp.topic, tp.partition, -1};
+        std::int64_t low = -1;
+        std::int64_t high = -1;
+        if (tp.offset >= 0 &&
+            rd_kafka_get_watermark_offsets(rk, tp.topic, tp.partition, &low, &high) ==
+                RD_KAFKA_RESP_ERR_NO_ERROR &&
+            high >= 0) {
+            l.lag = std::max<std::int64_t>(0, high - tp.offset);
+        }
+        out.push_back(std::move(l));
+    }
+    std::sort(out.begin(), out.end(), [](const PartitionLag& a, const PartitionLag& b) {
+        return std::tie(a.topic, a.partition) < std::tie(b.topic, b.partition);
+    });
     return out;
 }
 

@@ -108,6 +108,7 @@ public:
     template <typename Write>
     core::Status Run(std::stop_token stop, Write write) {
         while (!stop.stop_requested()) {
+            Beat();
             auto polled = consumer_.Poll(options_.max_batch, options_.poll_timeout);
             if (!polled.ok()) {
                 if (!polled.error().IsRetryable()) {
@@ -121,6 +122,7 @@ public:
             if (batch.empty()) {
                 continue;
             }
+            const auto started = std::chrono::steady_clock::now();
             std::vector<Outcome> outcomes = handler_(batch);
             if (outcomes.size() != batch.size()) {
                 return core::Error(core::Errc::kInternal, "kafka.loop",
@@ -158,6 +160,9 @@ public:
             if (options_.on_written) {
                 options_.on_written();
             }
+            if (options_.on_batch) {
+                options_.on_batch(batch, std::chrono::steady_clock::now() - started);
+            }
             if (!plan.retry.empty()) {
                 Rewind(plan.retry);
                 Retry(stop);
@@ -169,6 +174,15 @@ public:
     }
 
 private:
+    void Beat() {
+        if (stats_ != nullptr) {
+            stats_->heartbeat_ns.store(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                           std::chrono::steady_clock::now().time_since_epoch())
+                                           .count(),
+                                       std::memory_order_relaxed);
+        }
+    }
+
     // Tells on_discarded of the batch's records at or after `from` in their partition.
     void Discard(const std::vector<Message>& batch,
                  const std::map<TopicPartition, std::int64_t>& from) const {

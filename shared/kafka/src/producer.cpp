@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cstdio>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "bfu/kafka/error.hpp"
+#include "bfu/kafka/log.hpp"
 #include "client.hpp"
 
 namespace bfu::kafka {
@@ -94,8 +94,9 @@ void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* msg, void* opaque) {
 // Non-fatal errors are informational (librdkafka reconnects and retries by itself); they are
 // printed because setting an error callback turns off librdkafka's own error logging.
 void OnError(rd_kafka_t* rk, int err, const char* reason, void* /*opaque*/) {
-    std::fprintf(stderr, "bfu::kafka %s: %s: %s\n", rd_kafka_name(rk),
-                 rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err)), reason);
+    const auto code = static_cast<rd_kafka_resp_err_t>(err);
+    const bool fatal = code == RD_KAFKA_RESP_ERR__FATAL;
+    Log({fatal ? 2 : 4, rd_kafka_name(rk), rd_kafka_err2name(code), reason});
 }
 
 int OnStatistics(rd_kafka_t* /*rk*/, char* json, std::size_t json_len, void* opaque) {
@@ -292,11 +293,10 @@ core::Status Producer::Renew(rd_kafka_t* seen) {
     std::stable_sort(again.begin(), again.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     state_->renewals.fetch_add(1, std::memory_order_relaxed);
-    std::fprintf(stderr,
-                 "bfu::kafka %s: producer renewed after a fatal error (%s: %s); %zu records sent "
-                 "again\n",
-                 rd_kafka_name(state_->rk.get()), rd_kafka_err2name(err), reason.data(),
-                 again.size());
+    const std::string note = std::string("producer renewed after a fatal error (") +
+                             rd_kafka_err2name(err) + ": " + reason.data() + "); " +
+                             std::to_string(again.size()) + " records sent again";
+    Log({4, rd_kafka_name(state_->rk.get()), "RENEW", note});
     for (const auto& [order, m] : again) {
         BFU_TRY(ProduceOn(state_->rk.get(), m.topic, m.key, m.value, m.headers, m.partition));
         state_->resent.fetch_add(1, std::memory_order_relaxed);

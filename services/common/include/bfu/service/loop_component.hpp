@@ -10,11 +10,22 @@
 // closes the consumer. `before_start` (optional) runs on the loop thread before the first
 // poll, e.g. to wait for master data.
 //
+// Observability: a watch thread (once a second) publishes the consumer's lag per partition
+// (bfu_kafka_consumer_lag), the records handled and dead-lettered, and the loop's batch duration
+// and record age as histograms, all labelled with the component; Ready() is false while the
+// lag over all assigned partitions is above kafka.ready_max_lag or the loop has not come back to
+// poll for kafka.stuck_after (a batch that hangs), and the watch logs each change.
+//
 // Thread-safety: the handler runs on the loop thread only.
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "bfu/kafka/config.hpp"
@@ -48,11 +59,15 @@ public:
     [[nodiscard]] std::string Name() const override { return spec_.name; }
     void Start() override;
     void Stop() override;
-    [[nodiscard]] bool Ready() const override { return running_.load(); }
+    [[nodiscard]] bool Ready() const override {
+        return running_.load() && !lagging_.load() && !stuck_.load();
+    }
     [[nodiscard]] const kafka::LoopStats& stats() const noexcept { return stats_; }
 
 private:
     void Run(std::stop_token stop);
+    void Watch(std::stop_token stop);
+    void WatchOnce();
 
     LoopSpec spec_;
     runtime::Context& ctx_;
@@ -61,7 +76,15 @@ private:
     std::unique_ptr<kafka::TransactionalProducer> txn_producer_;
     kafka::LoopStats stats_;
     std::atomic<bool> running_{false};
+    std::atomic<bool> lagging_{false};
+    std::atomic<bool> stuck_{false};
+    std::int64_t ready_max_lag_ = 0;            // 0: lag never makes it unready
+    std::chrono::milliseconds stuck_after_{0};  // 0: never stuck
+    std::uint64_t seen_processed_ = 0;          // watch thread only
+    std::uint64_t seen_dead_lettered_ = 0;      // watch thread only
+    std::set<std::pair<std::string, std::int32_t>> lag_partitions_;  // watch thread only
     std::jthread thread_;
+    std::jthread watch_;
 };
 
 }  // namespace bfu::service

@@ -41,6 +41,14 @@ struct RebalanceHooks {
     std::function<void(const std::vector<TopicPartition>&, bool lost)> on_revoke;
 };
 
+// How far one assigned partition is behind: the broker's end as last fetched (high watermark)
+// minus the consumer's position. -1 while either is not known yet (just assigned, not fetched).
+struct PartitionLag {
+    std::string topic;
+    std::int32_t partition = 0;
+    std::int64_t lag = -1;
+};
+
 class Consumer {
 public:
     [[nodiscard]] static core::Result<std::unique_ptr<Consumer>> Create(const KafkaConfig& config,
@@ -64,6 +72,9 @@ public:
     [[nodiscard]] core::Status Seek(const std::vector<TopicPartitionOffset>& offsets,
                                     std::chrono::milliseconds timeout);
     [[nodiscard]] core::Result<std::vector<TopicPartition>> Assignment() const;
+    // Lag of every assigned partition, from what librdkafka already knows (no broker round
+    // trip): callable from any thread, e.g. a metrics or health thread beside the loop.
+    [[nodiscard]] core::Result<std::vector<PartitionLag>> Lag() const;
     // The group's committed offsets (-1001 when none is committed yet).
     [[nodiscard]] core::Result<std::vector<TopicPartitionOffset>> Committed(
         const std::vector<TopicPartition>& partitions, std::chrono::milliseconds timeout) const;

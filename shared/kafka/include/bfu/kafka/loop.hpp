@@ -72,6 +72,9 @@ struct LoopOptions {
     // nothing to write), after on_discarded told of the records read again. What a handler
     // counts per record is final here (ingest's metrics count written decisions only).
     std::function<void()> on_written;
+    // Called on the loop thread after a batch is done with (as on_written), with the batch and
+    // how long it took from its poll to its written outputs: for latency and age histograms.
+    std::function<void(const std::vector<Message>&, std::chrono::steady_clock::duration)> on_batch;
 };
 
 // Counters the loop keeps; atomics, so a health check or a test may read them while the loop
@@ -81,6 +84,9 @@ struct LoopStats {
     std::atomic<std::uint64_t> processed{0};      // messages done with an ok outcome
     std::atomic<std::uint64_t> dead_lettered{0};  // messages sent to the dead-letter topic
     std::atomic<std::uint64_t> retries{0};        // back-offs taken
+    // steady_clock time (ns since its epoch) the loop last came back to poll: a loop stuck in a
+    // batch (a handler or a write that does not return) shows as a time that stops moving.
+    std::atomic<std::int64_t> heartbeat_ns{0};
 };
 
 // A dead-letter record for `message` failed with `reason` (exposed for tests and tools).
