@@ -106,6 +106,20 @@ int OnStatistics(rd_kafka_t* /*rk*/, char* json, std::size_t json_len, void* opa
     return 0;  // librdkafka frees json
 }
 
+// A producer handle reporting to `state`: its delivery reports, errors and statistics.
+core::Result<detail::HandlePtr> NewProducerHandle(const KafkaConfig& config, ClientRole role,
+                                                  detail::ProducerState* state) {
+    auto conf = detail::BuildConf(config, role);
+    if (!conf.ok()) {
+        return std::move(conf).error();
+    }
+    rd_kafka_conf_set_opaque(conf->get(), state);
+    rd_kafka_conf_set_dr_msg_cb(conf->get(), &OnDelivery);
+    rd_kafka_conf_set_error_cb(conf->get(), &OnError);
+    rd_kafka_conf_set_stats_cb(conf->get(), &OnStatistics);
+    return detail::NewHandle(RD_KAFKA_PRODUCER, std::move(conf).value());
+}
+
 std::optional<core::Error> FatalOf(rd_kafka_t* rk) {
     std::array<char, 512> buf{};
     const rd_kafka_resp_err_t err = rd_kafka_fatal_error(rk, buf.data(), buf.size());
@@ -134,19 +148,11 @@ core::Result<std::unique_ptr<Producer>> Producer::Create(const KafkaConfig& conf
 
 core::Result<std::unique_ptr<Producer>> Producer::CreateFor(const KafkaConfig& config,
                                                             ClientRole role) {
-    auto conf = detail::BuildConf(config, role);
-    if (!conf.ok()) {
-        return std::move(conf).error();
-    }
     auto state = std::make_unique<detail::ProducerState>();
     state->config = config;
     state->renewable = role == ClientRole::kProducer;
     state->close_timeout = config.startup_timeout;
-    rd_kafka_conf_set_opaque(conf->get(), state.get());
-    rd_kafka_conf_set_dr_msg_cb(conf->get(), &OnDelivery);
-    rd_kafka_conf_set_error_cb(conf->get(), &OnError);
-    rd_kafka_conf_set_stats_cb(conf->get(), &OnStatistics);
-    auto rk = detail::NewHandle(RD_KAFKA_PRODUCER, std::move(conf).value());
+    auto rk = NewProducerHandle(config, role, state.get());
     if (!rk.ok()) {
         return std::move(rk).error();
     }
@@ -272,15 +278,7 @@ core::Status Producer::Renew(rd_kafka_t* seen) {
     }
     rd_kafka_poll(seen, 0);
     state_->rk.reset();
-    auto conf = detail::BuildConf(state_->config, ClientRole::kProducer);
-    if (!conf.ok()) {
-        return std::move(conf).error();
-    }
-    rd_kafka_conf_set_opaque(conf->get(), state_.get());
-    rd_kafka_conf_set_dr_msg_cb(conf->get(), &OnDelivery);
-    rd_kafka_conf_set_error_cb(conf->get(), &OnError);
-    rd_kafka_conf_set_stats_cb(conf->get(), &OnStatistics);
-    auto rk = detail::NewHandle(RD_KAFKA_PRODUCER, std::move(conf).value());
+    auto rk = NewProducerHandle(state_->config, ClientRole::kProducer, state_.get());
     if (!rk.ok()) {
         return std::move(rk).error();
     }
