@@ -214,4 +214,22 @@ std::string HandleConfigValue(rd_kafka_t* rk, std::string_view name) {
     return std::string(buf.data());
 }
 
+Headers HeadersOf(const rd_kafka_message_t* msg) {
+    Headers out;
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (rd_kafka_message_headers(msg, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR || hdrs == nullptr) {
+        return out;
+    }
+    const char* name = nullptr;
+    const void* value = nullptr;
+    std::size_t size = 0;
+    for (std::size_t i = 0;
+         rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i) {
+        out.push_back({name, value != nullptr ? std::string(static_cast<const char*>(value), size)
+                                              : std::string()});
+    }
+    return out;
+}
+
 }  // namespace bfu::kafka::detail

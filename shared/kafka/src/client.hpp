@@ -58,6 +58,9 @@ using HandlePtr = std::unique_ptr<rd_kafka_t, HandleDeleter>;
 [[nodiscard]] core::Status FirstPartitionError(const rd_kafka_topic_partition_list_t* list,
                                                std::string_view context);
 
+// The headers of a consumed record or of a delivery report, copied.
+[[nodiscard]] Headers HeadersOf(const rd_kafka_message_t* msg);
+
 // Value of a property as the live handle has it ("" if unknown).
 [[nodiscard]] std::string HandleConfigValue(rd_kafka_t* rk, std::string_view name);
 

@@ -91,24 +91,6 @@ void OnError(rd_kafka_t* rk, int err, const char* reason, void* /*opaque*/) {
     Log({fatal ? 2 : 4, rd_kafka_name(rk), rd_kafka_err2name(code), reason});
 }
 
-Headers HeadersOf(const rd_kafka_message_t* msg) {
-    Headers out;
-    rd_kafka_headers_t* hdrs = nullptr;
-    if (rd_kafka_message_headers(msg, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR || hdrs == nullptr) {
-        return out;
-    }
-    const char* name = nullptr;
-    const void* value = nullptr;
-    std::size_t size = 0;
-    for (std::size_t i = 0;
-         rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
-         ++i) {
-        out.push_back({name, value != nullptr ? std::string(static_cast<const char*>(value), size)
-                                              : std::string()});
-    }
-    return out;
-}
-
 Message Decode(const rd_kafka_message_t* msg) {
     Message m;
     m.topic = rd_kafka_topic_name(msg->rkt);
@@ -120,7 +102,7 @@ Message Decode(const rd_kafka_message_t* msg) {
     if (msg->payload != nullptr) {
         m.value.assign(static_cast<const char*>(msg->payload), msg->len);
     }
-    m.headers = HeadersOf(msg);
+    m.headers = detail::HeadersOf(msg);
     rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
     m.timestamp_ms = rd_kafka_message_timestamp(msg, &type);
     return m;

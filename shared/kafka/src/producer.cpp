@@ -54,19 +54,7 @@ OutMessage Copy(const rd_kafka_message_t* msg) {
         out.value.assign(static_cast<const char*>(msg->payload), msg->len);
     }
     out.partition = msg->partition;
-    rd_kafka_headers_t* hdrs = nullptr;
-    if (rd_kafka_message_headers(msg, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR && hdrs != nullptr) {
-        const char* name = nullptr;
-        const void* value = nullptr;
-        std::size_t size = 0;
-        for (std::size_t i = 0;
-             rd_kafka_header_get_all(hdrs, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
-             ++i) {
-            out.headers.push_back({name, value != nullptr
-                                             ? std::string(static_cast<const char*>(value), size)
-                                             : std::string()});
-        }
-    }
+    out.headers = detail::HeadersOf(msg);
     return out;
 }
 
